@@ -1,0 +1,8 @@
+/** Tests run from TypeScript sources through ts-jest; `npm test` compiles first so CLI tests can spawn lib/. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }] },
+  testTimeout: 120000,
+};
