@@ -1,0 +1,173 @@
+import { Duration } from 'cdk8s';
+import type { Toleration } from 'kubernetes-types/core/v1';
+import { IssuerCertificate, KeyMaterial, TrustAnchors, WebhookTls } from '../identity';
+import { ContainerResources, ImagePullPolicy, LogFormat, ProxySettings } from '../proxy/proxy-spec';
+import { Heartbeat } from './heartbeat';
+
+/** What admission does when a Linkerd webhook cannot be reached. */
+export enum WebhookFailurePolicy {
+  /** Admit the object unchanged (an unmeshed pod, an unvalidated policy). */
+  IGNORE = 'Ignore',
+  /** Reject the request. */
+  FAIL = 'Fail',
+}
+
+/** The mesh identity: who is trusted and who signs workload certificates. */
+export interface LinkerdIdentityProps {
+  /** The trust anchor bundle every proxy trusts. */
+  readonly trustAnchors: TrustAnchors;
+  /** The intermediate CA the identity controller issues workload certificates with. */
+  readonly issuer: IssuerCertificate;
+  /**
+   * The ConfigMap `linkerd-identity-trust-roots` is managed outside this library (for example by
+   * trust-manager), so it is not emitted (Linkerd's `identity.externalCA`).
+   * @default false
+   */
+  readonly externalCA?: boolean;
+  /** Trust domain of workload identities. @default - the cluster domain */
+  readonly trustDomain?: string;
+  /** Lifetime of workload certificates. @default Duration.hours(24) */
+  readonly issuanceLifetime?: Duration;
+  /** Clock skew tolerated when issuing. @default Duration.seconds(20) */
+  readonly clockSkewAllowance?: Duration;
+}
+
+/** One admission webhook served by the control plane. */
+export interface LinkerdWebhookProps {
+  /** Serving certificate of the webhook. @default WebhookTls.generated() */
+  readonly tls?: WebhookTls;
+}
+
+export interface LinkerdProxyInjectorProps extends LinkerdWebhookProps {
+  /** Admission timeout. @default 10 */
+  readonly timeoutSeconds?: number;
+}
+
+/** Container resources of the control-plane components. Unset ones follow the HA preset, else none. */
+export interface ControlPlaneResources {
+  /** @default - none (HA: 100m / 50Mi, limit 250Mi) */
+  readonly destination?: ContainerResources;
+  /** @default - none (HA: 100m / 10Mi, limit 250Mi) */
+  readonly identity?: ContainerResources;
+  /** @default - none (HA: 100m / 50Mi, limit 250Mi) */
+  readonly proxyInjector?: ContainerResources;
+  /** @default - none (HA: 100m / 50Mi, limit 250Mi) */
+  readonly spValidator?: ContainerResources;
+  /** @default - none (HA: 100m / 50Mi, limit 250Mi) */
+  readonly heartbeat?: ContainerResources;
+  /** @default - none */
+  readonly policyController?: ContainerResources;
+}
+
+/** Prometheus Operator PodMonitors for the control plane, proxies and multicluster controllers. */
+export interface LinkerdPodMonitorProps {
+  /** @default true */
+  readonly controller?: boolean;
+  /** @default true */
+  readonly serviceMirror?: boolean;
+  /** @default true */
+  readonly proxy?: boolean;
+  /** @default Duration.seconds(10) */
+  readonly scrapeInterval?: Duration;
+  /** @default Duration.seconds(10) */
+  readonly scrapeTimeout?: Duration;
+  /** Extra labels, e.g. the one your Prometheus selects PodMonitors by. @default - none */
+  readonly labels?: Record<string, string>;
+}
+
+export interface LinkerdControlPlaneProps {
+  /** Namespace of the control plane. @default 'linkerd' */
+  readonly namespace?: string;
+  /**
+   * Emit the Namespace object with the labels `linkerd install` gives it (webhooks disabled on
+   * it, the pod-security level its init containers need).
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /** Trust anchors and issuer. */
+  readonly identity: LinkerdIdentityProps;
+  /**
+   * Where generated certificates get their keys. Needed by every `generated()` certificate
+   * source, including the default webhook certificates.
+   * @default - none: every certificate must then be given explicitly
+   */
+  readonly keyMaterial?: KeyMaterial;
+  /**
+   * Upstream's HA preset: 3 replicas, PodDisruptionBudgets, pod anti-affinity, resource
+   * requests and limits, webhooks that fail closed. Individual props still override it.
+   * @default false
+   */
+  readonly highAvailability?: boolean;
+  /** Replicas of each controller Deployment. @default 1 (HA: 3) */
+  readonly controllerReplicas?: number;
+  /** Emit PodDisruptionBudgets for the controllers. @default false (HA: true) */
+  readonly podDisruptionBudget?: boolean;
+  /** `maxUnavailable` of those budgets. @default 1 */
+  readonly podDisruptionBudgetMaxUnavailable?: number;
+  /** Spread controller replicas over nodes (required) and zones (preferred). @default false (HA: true) */
+  readonly podAntiAffinity?: boolean;
+  /** `maxUnavailable` of the Deployments' rolling update. @default '25%' (HA: 1) */
+  readonly rollingUpdateMaxUnavailable?: number | string;
+  /** `maxSurge` of the Deployments' rolling update. @default '25%' */
+  readonly rollingUpdateMaxSurge?: number | string;
+  /** @default WebhookFailurePolicy.IGNORE (HA: FAIL) */
+  readonly webhookFailurePolicy?: WebhookFailurePolicy;
+  /**
+   * The linkerd2-cni plugin sets up traffic redirection, so pods get the network validator
+   * instead of the privileged proxy-init container.
+   * @default false
+   */
+  readonly cni?: boolean;
+  /** Emit Prometheus Operator PodMonitors. @default - none */
+  readonly podMonitors?: LinkerdPodMonitorProps;
+  /** @default Heartbeat.daily() */
+  readonly heartbeat?: Heartbeat;
+  /** Prometheus the heartbeat reads metrics from. @default - linkerd-viz's Prometheus */
+  readonly prometheusUrl?: string;
+  /** @default 'cluster.local' */
+  readonly clusterDomain?: string;
+  /** Networks considered part of the cluster. @default 10.0.0.0/8, 100.64.0.0/10, 172.16.0.0/12, 192.168.0.0/16, fd00::/8 */
+  readonly clusterNetworks?: string[];
+  /** Listen and redirect on IPv6 too. @default false */
+  readonly ipv6?: boolean;
+  /** Registry prefix of the controller, proxy and debug images. @default 'cr.l5d.io/linkerd' */
+  readonly registry?: string;
+  /** Image tag of the controller and proxy. @default 'edge-26.8.3' */
+  readonly version?: string;
+  /** @default ImagePullPolicy.IF_NOT_PRESENT */
+  readonly imagePullPolicy?: ImagePullPolicy;
+  /** Pull secrets added to every control-plane ServiceAccount. @default - none */
+  readonly imagePullSecrets?: string[];
+  /** @default 'info' */
+  readonly controllerLogLevel?: string;
+  /** @default LogFormat.PLAIN */
+  readonly controllerLogFormat?: LogFormat;
+  /** Log filter of the policy controller. @default 'info' */
+  readonly policyControllerLogLevel?: string;
+  /** @default - see ControlPlaneResources */
+  readonly resources?: ControlPlaneResources;
+  /** @default { 'kubernetes.io/os': 'linux' } */
+  readonly nodeSelector?: Record<string, string>;
+  /** @default - none */
+  readonly tolerations?: Toleration[];
+  /** @default - none */
+  readonly priorityClassName?: string;
+  /** @default - none */
+  readonly runtimeClassName?: string;
+  /** Old ReplicaSets kept per Deployment. @default 10 */
+  readonly revisionHistoryLimit?: number;
+  /** Labels on every object. @default - none */
+  readonly commonLabels?: Record<string, string>;
+  /** Labels on every control-plane pod. @default - none */
+  readonly podLabels?: Record<string, string>;
+  /** Annotations on every control-plane pod. @default - none */
+  readonly podAnnotations?: Record<string, string>;
+  /** Mesh-wide proxy defaults; the control plane's own proxies use them too. @default - upstream's */
+  readonly proxy?: ProxySettings;
+  /** @default - generated certificate, 10 s timeout */
+  readonly proxyInjector?: LinkerdProxyInjectorProps;
+  /** The ServiceProfile validator. @default - generated certificate */
+  readonly spValidator?: LinkerdWebhookProps;
+  /** The policy validator. @default - generated certificate */
+  readonly policyValidator?: LinkerdWebhookProps;
+}

@@ -1,0 +1,4 @@
+export * from './control-plane-props';
+export * from './heartbeat';
+export * from './linkerd-control-plane';
+export * from './values';

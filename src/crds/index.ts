@@ -1,0 +1,13 @@
+export * from './linkerd-crds';
+export * from './definition';
+export type { JSONSchemaProps } from './schema';
+export * from './authorization-policy';
+export * from './egress-network';
+export * from './external-workload';
+export * from './http-local-rate-limit-policy';
+export * from './http-route';
+export * from './meshtls-authentication';
+export * from './network-authentication';
+export * from './server';
+export * from './server-authorization';
+export * from './service-profile';

@@ -1,0 +1,143 @@
+import { ApiObject, Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AUTHORIZATION_POLICY_CRD } from './authorization-policy';
+import { CrdDefinition, crdName, CrdNames, CrdVersion, PrinterColumn } from './definition';
+import { EGRESS_NETWORK_CRD } from './egress-network';
+import { EXTERNAL_WORKLOAD_CRD } from './external-workload';
+import { HTTP_LOCAL_RATE_LIMIT_POLICY_CRD } from './http-local-rate-limit-policy';
+import { HTTP_ROUTE_CRD } from './http-route';
+import { MESHTLS_AUTHENTICATION_CRD } from './meshtls-authentication';
+import { NETWORK_AUTHENTICATION_CRD } from './network-authentication';
+import { JSONSchemaProps } from './schema';
+import { SERVER_CRD } from './server';
+import { SERVER_AUTHORIZATION_CRD } from './server-authorization';
+import { SERVICE_PROFILE_CRD } from './service-profile';
+import { LinkerdConfigError } from '../errors';
+import { dnsLabel } from '../validate';
+import { CREATED_BY } from '../version';
+
+/** Every CRD of the linkerd-crds chart, in the order the upstream chart renders them. */
+export const LINKERD_CRDS: readonly CrdDefinition[] = [
+  AUTHORIZATION_POLICY_CRD,
+  EGRESS_NETWORK_CRD,
+  HTTP_LOCAL_RATE_LIMIT_POLICY_CRD,
+  HTTP_ROUTE_CRD,
+  MESHTLS_AUTHENTICATION_CRD,
+  NETWORK_AUTHENTICATION_CRD,
+  SERVER_AUTHORIZATION_CRD,
+  SERVER_CRD,
+  SERVICE_PROFILE_CRD,
+  EXTERNAL_WORKLOAD_CRD,
+];
+
+/** Label through which Linkerd tells which control plane a resource belongs to. */
+const CONTROL_PLANE_NS_LABEL = 'linkerd.io/control-plane-ns';
+const DEFAULT_CONTROL_PLANE_NAMESPACE = 'linkerd';
+
+export interface LinkerdCrdManifestsOptions {
+  /**
+   * Namespace of the control plane these CRDs belong to; written to the
+   * `linkerd.io/control-plane-ns` label. Must be a DNS label.
+   * @default 'linkerd'
+   */
+  readonly controlPlaneNamespace?: string;
+}
+
+export interface LinkerdCrdsProps extends ChartProps, LinkerdCrdManifestsOptions {}
+
+/** A CustomResourceDefinition as plain data (`apiextensions.k8s.io/v1`). */
+export interface CrdManifest {
+  readonly apiVersion: 'apiextensions.k8s.io/v1';
+  readonly kind: 'CustomResourceDefinition';
+  readonly metadata: {
+    readonly name: string;
+    readonly labels: Record<string, string>;
+    readonly annotations: Record<string, string>;
+  };
+  readonly spec: {
+    readonly group: string;
+    readonly names: CrdNames;
+    readonly scope: 'Namespaced' | 'Cluster';
+    readonly versions: readonly CrdVersionManifest[];
+  };
+}
+
+export interface CrdVersionManifest {
+  readonly name: string;
+  readonly served: boolean;
+  readonly storage: boolean;
+  readonly deprecated?: boolean;
+  readonly deprecationWarning?: string;
+  readonly schema: { readonly openAPIV3Schema: JSONSchemaProps };
+  readonly additionalPrinterColumns?: readonly PrinterColumn[];
+  readonly subresources?: { readonly status: Record<string, never> };
+}
+
+/**
+ * The Linkerd CRDs (the `linkerd-crds` Helm chart of edge-26.8.3): policy, routing, ServiceProfile
+ * and ExternalWorkload types. Install them before the control plane.
+ *
+ * CRDs are cluster-scoped, so the chart takes no `namespace`.
+ */
+export class LinkerdCrds extends Chart {
+  /** Namespace recorded in each CRD's `linkerd.io/control-plane-ns` label. */
+  public readonly controlPlaneNamespace: string;
+
+  public constructor(scope: Construct, id: string, props: LinkerdCrdsProps = {}) {
+    super(scope, id, props);
+    if (props.namespace !== undefined) {
+      throw new LinkerdConfigError(this, 'namespace', 'CustomResourceDefinitions are cluster-scoped', 'leave namespace unset');
+    }
+    this.controlPlaneNamespace = dnsLabel(this, 'controlPlaneNamespace', props.controlPlaneNamespace ?? DEFAULT_CONTROL_PLANE_NAMESPACE);
+
+    for (const manifest of renderAll(this.controlPlaneNamespace)) {
+      new ApiObject(this, manifest.metadata.name, manifest);
+    }
+  }
+}
+
+/**
+ * The Linkerd CRDs as plain objects, e.g. for tests or to validate custom resources against
+ * their schemas without synthesizing a chart.
+ */
+export function linkerdCrdManifests(options: LinkerdCrdManifestsOptions = {}): CrdManifest[] {
+  const namespace = dnsLabel('linkerdCrdManifests', 'controlPlaneNamespace', options.controlPlaneNamespace ?? DEFAULT_CONTROL_PLANE_NAMESPACE);
+  return renderAll(namespace);
+}
+
+function renderAll(controlPlaneNamespace: string): CrdManifest[] {
+  // A deep copy: the definitions share schema fragments, and callers may edit what they get.
+  return structuredClone(LINKERD_CRDS.map((definition) => renderCrd(definition, controlPlaneNamespace)));
+}
+
+function renderCrd(definition: CrdDefinition, controlPlaneNamespace: string): CrdManifest {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: {
+      name: crdName(definition),
+      labels: { [CONTROL_PLANE_NS_LABEL]: controlPlaneNamespace },
+      annotations: { 'linkerd.io/created-by': CREATED_BY },
+    },
+    spec: {
+      group: definition.group,
+      names: definition.names,
+      scope: definition.scope,
+      versions: definition.versions.map(renderVersion),
+    },
+  };
+}
+
+function renderVersion(version: CrdVersion): CrdVersionManifest {
+  const manifest: CrdVersionManifest = {
+    name: version.name,
+    served: version.served ?? true,
+    storage: version.storage,
+    deprecated: version.deprecated,
+    deprecationWarning: version.deprecationWarning,
+    schema: { openAPIV3Schema: version.schema },
+    additionalPrinterColumns: version.printerColumns?.length ? version.printerColumns : undefined,
+    subresources: version.statusSubresource ? { status: {} } : undefined,
+  };
+  return Object.fromEntries(Object.entries(manifest).filter(([, v]) => v !== undefined)) as CrdVersionManifest;
+}

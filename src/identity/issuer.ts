@@ -1,0 +1,244 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { LinkerdConfigError } from '../errors';
+import * as check from '../validate';
+import {
+  CertificateAndKeyPem, chainToAnchor, KeyUsage, ParsedCertificate, parseCertificates,
+} from './certificate';
+import { issueCertificate } from './issue-certificate';
+import { KeyMaterial } from './key-material';
+import { EcdsaP256Key, keyMatchesCertificate, parsePrivateKey, PrivateKeyEncoding } from './private-key';
+import { requireKeyMaterial, validityEnd } from './source-support';
+import { BoundTrustAnchors } from './trust-anchors';
+
+/** Props of `IssuerCertificate.generated`. */
+export interface GeneratedIssuerCertificateProps {
+  /**
+   * How long the issuer is valid, from the key material's `notBefore`. It must end no later
+   * than the trust anchor. Workload certificates never outlive it.
+   * @default Duration.days(365) - one year
+   */
+  readonly validity?: Duration;
+
+  /**
+   * PEM encoding of the issuer key written to `key.pem`. The identity controller reads SEC1,
+   * PKCS#8 and PKCS#1.
+   * @default PrivateKeyEncoding.SEC1 - as `linkerd install` writes it
+   */
+  readonly keyEncoding?: PrivateKeyEncoding;
+}
+
+/** What `IssuerCertificate.bind` needs from the control plane. */
+export interface IssuerCertificateBindContext {
+  /** Dotted name of the prop that holds this source, for errors, e.g. `identity.issuer`. */
+  readonly field: string;
+  /** The trust anchors the issuer must chain to (the result of `TrustAnchors.bind`). */
+  readonly anchors: BoundTrustAnchors;
+  /**
+   * Where generated keys come from.
+   * @default - none; `IssuerCertificate.generated()` then fails
+   */
+  readonly keyMaterial?: KeyMaterial;
+  /** Identity trust domain, e.g. `cluster.local`. */
+  readonly trustDomain: string;
+  /** Namespace of the control plane, e.g. `linkerd`. */
+  readonly controlPlaneNamespace: string;
+}
+
+/**
+ * How the identity controller gets its issuer (`-identity-scheme`): `linkerd.io/tls` reads
+ * `crt.pem`/`key.pem` of Secret `linkerd-identity-issuer` (emitted by the control plane);
+ * `kubernetes.io/tls` reads `tls.crt`/`tls.key` of a Secret of that name written by someone
+ * else, e.g. cert-manager.
+ */
+export type IssuerScheme = 'linkerd.io/tls' | 'kubernetes.io/tls';
+
+/** The identity issuer, resolved and validated. */
+export interface BoundIssuerCertificate {
+  /** Value of `-identity-scheme`. */
+  readonly scheme: IssuerScheme;
+  /** PEM certificate (issuer first, then any intermediates) for `crt.pem`, as given. Absent for `kubernetes.io/tls`. */
+  readonly certificatePem?: string;
+  /** PEM private key for `key.pem`, as given. Absent for `kubernetes.io/tls`. */
+  readonly privateKeyPem?: string;
+  /** End of validity of the issuer certificate. Absent for `kubernetes.io/tls`. */
+  readonly notAfter?: Date;
+}
+
+/**
+ * The identity issuer: the intermediate CA with which the identity controller signs every
+ * workload certificate. It must chain to the trust anchors.
+ */
+export abstract class IssuerCertificate {
+  /**
+   * An issuer you made yourself, e.g. with `step certificate create
+   * identity.linkerd.cluster.local issuer.crt issuer.key --profile intermediate-ca
+   * --not-after 8760h --no-password --insecure --ca ca.crt --ca-key ca.key`. It must be an
+   * ECDSA P-256 CA with pathLen 0 (or none), signed by one of the trust anchors with
+   * ECDSA-SHA256, and must end no later than that anchor.
+   */
+  public static fromPem(props: CertificateAndKeyPem): IssuerCertificate {
+    return new PemIssuerCertificate(props);
+  }
+
+  /**
+   * An issuer signed by `TrustAnchors.generated()`, with its key from the control plane's
+   * `keyMaterial`: ECDSA P-256, CA with pathLen 0, keyCertSign and cRLSign, common name and
+   * DNS SAN `identity.<controlPlaneNamespace>.<trustDomain>`, key written as SEC1 like
+   * Linkerd does.
+   */
+  public static generated(props: GeneratedIssuerCertificateProps = {}): IssuerCertificate {
+    return new GeneratedIssuerCertificate(props);
+  }
+
+  /**
+   * Scheme `kubernetes.io/tls`: someone else, e.g. a cert-manager `Certificate` with
+   * `isCA: true` and an ECDSA P-256 key, writes Secret `linkerd-identity-issuer` (`tls.crt`,
+   * `tls.key`, `ca.crt`) in the control-plane namespace. Nothing is emitted for the issuer.
+   */
+  public static external(): IssuerCertificate {
+    return new ExternalIssuerCertificate();
+  }
+
+  /** Resolves and validates the issuer; throws LinkerdConfigError naming `context.field`. */
+  public abstract bind(scope: IConstruct, context: IssuerCertificateBindContext): BoundIssuerCertificate;
+}
+
+/**
+ * Everything Linkerd (identity controller, `linkerd check`) and Go's x509 demand of an issuer
+ * and its key. `certificates` is the parsed `certificatePem`: the issuer, then intermediates.
+ */
+function validateIssuer(
+  scope: IConstruct,
+  field: string,
+  certificates: ParsedCertificate[],
+  pem: CertificateAndKeyPem,
+  anchors: BoundTrustAnchors,
+): void {
+  const certField = `${field}.certificatePem`;
+  const keyField = `${field}.privateKeyPem`;
+  const [issuer, ...intermediates] = certificates;
+  const name = `issuer certificate ${issuer.subject}`;
+  const reissue = 'issue the issuer as an ECDSA P-256 CA with pathlen 0, signed by a trust anchor with ECDSA-SHA256 (e.g. step certificate create ... --profile intermediate-ca)';
+
+  if (!issuer.isCA) {
+    throw new LinkerdConfigError(scope, certField, `${name} is not a CA (basicConstraints CA:TRUE is missing); the identity controller refuses it`, reissue);
+  }
+  if (issuer.pathLen !== undefined && issuer.pathLen !== 0) {
+    throw new LinkerdConfigError(scope, certField, `${name} has pathlen ${issuer.pathLen}; it must be 0 or absent, since it only signs workload certificates`, reissue);
+  }
+  if (issuer.keyType !== 'ec' || issuer.namedCurve !== 'P-256') {
+    throw new LinkerdConfigError(scope, certField, `${name} has a ${issuer.keyAlgorithm} key; Linkerd requires ECDSA P-256 (it signs workload certificates with ECDSA-SHA256)`, reissue);
+  }
+  if (issuer.signatureAlgorithm !== 'ECDSA-SHA256' && issuer.signatureAlgorithm !== 'SHA256-RSA') {
+    throw new LinkerdConfigError(scope, certField, `${name} is signed with ${issuer.signatureAlgorithm}; Linkerd requires ECDSA-SHA256 (or SHA256-RSA under an RSA anchor)`, reissue);
+  }
+  if (!issuer.allowsKeyUsage(KeyUsage.KEY_CERT_SIGN)) {
+    throw new LinkerdConfigError(scope, certField, `${name} has a keyUsage without keyCertSign, so it cannot sign workload certificates`, reissue);
+  }
+  for (const cert of certificates) {
+    if (!cert.allowsServerAuth()) {
+      throw new LinkerdConfigError(scope, certField,
+        `certificate ${cert.subject} has an extendedKeyUsage without serverAuth; the identity controller verifies the issuer with Go's x509.Verify default (serverAuth) and would reject it`,
+        'issue it without an extendedKeyUsage extension, or with serverAuth in it');
+    }
+  }
+
+  parsePrivateKey(scope, keyField, pem.privateKeyPem);
+  if (!keyMatchesCertificate(pem.privateKeyPem, pem.certificatePem)) {
+    throw new LinkerdConfigError(scope, keyField, `does not match ${name} (different public keys)`,
+      'give the private key that was generated together with the issuer certificate');
+  }
+
+  const chain = chainToAnchor(issuer, intermediates, anchors.certificates);
+  if (chain === undefined || chain.length === 0) {
+    const why = chain === undefined ? 'is not signed by any trust anchor (signature check against every anchor failed)' : 'is itself a trust anchor';
+    throw new LinkerdConfigError(scope, certField, `${name} ${why}`,
+      'sign the issuer with the trust anchor key, or add the anchor that signed it to the trust anchors (keep the old one during a rotation)');
+  }
+  const anchor = chain[chain.length - 1];
+  if (issuer.signatureAlgorithm === 'SHA256-RSA' && (chain[0].keyType !== 'rsa')) {
+    throw new LinkerdConfigError(scope, certField, `${name} is signed with SHA256-RSA but its signer is not an RSA key`, reissue);
+  }
+  for (const above of chain) {
+    if (issuer.notAfter.getTime() > above.notAfter.getTime()) {
+      throw new LinkerdConfigError(scope, certField,
+        `${name} is valid until ${issuer.notAfter.toISOString()}, after ${above.subject}, which ends ${above.notAfter.toISOString()}`,
+        'issue the issuer with a validity that ends no later than the trust anchor');
+    }
+  }
+  const below = chain.length; // the issuer and the intermediates under the anchor
+  if (anchor.pathLen !== undefined && anchor.pathLen < below) {
+    throw new LinkerdConfigError(scope, certField,
+      `trust anchor ${anchor.subject} has pathlen ${anchor.pathLen} but ${below} CA certificate(s) sit below it in every workload chain; RFC 5280 verifiers (Go among them) reject such chains`,
+      'use a trust anchor with pathlen 1 or more (or none); do not put pathlen 0 on the anchor');
+  }
+}
+
+class PemIssuerCertificate extends IssuerCertificate {
+  public constructor(private readonly props: CertificateAndKeyPem) {
+    super();
+  }
+
+  public bind(scope: IConstruct, context: IssuerCertificateBindContext): BoundIssuerCertificate {
+    const certificates = parseCertificates(scope, `${context.field}.certificatePem`, this.props.certificatePem);
+    validateIssuer(scope, context.field, certificates, this.props, context.anchors);
+    return {
+      scheme: 'linkerd.io/tls',
+      certificatePem: this.props.certificatePem,
+      privateKeyPem: this.props.privateKeyPem,
+      notAfter: certificates[0].notAfter,
+    };
+  }
+}
+
+class GeneratedIssuerCertificate extends IssuerCertificate {
+  public constructor(private readonly props: GeneratedIssuerCertificateProps) {
+    super();
+  }
+
+  public bind(scope: IConstruct, context: IssuerCertificateBindContext): BoundIssuerCertificate {
+    const field = context.field;
+    const keyMaterial = requireKeyMaterial(scope, context.keyMaterial, `${field}: IssuerCertificate.generated()`);
+    const signer = context.anchors.signer;
+    if (signer === undefined) {
+      throw new LinkerdConfigError(scope, field,
+        'IssuerCertificate.generated() needs the trust anchor key, which only TrustAnchors.generated() has',
+        'use TrustAnchors.generated() with it, or give the issuer with IssuerCertificate.fromPem({ certificatePem, privateKeyPem })');
+    }
+    const encoding = check.oneOf(scope, `${field}.keyEncoding`, this.props.keyEncoding ?? PrivateKeyEncoding.SEC1,
+      [PrivateKeyEncoding.SEC1, PrivateKeyEncoding.PKCS8]);
+    const anchorCert = parseCertificates(scope, context.field, signer.certificatePem)[0];
+    const commonName = check.dnsSubdomain(scope, field, `identity.${context.controlPlaneNamespace}.${context.trustDomain}`);
+    const notBefore = keyMaterial.notBefore;
+    const notAfter = validityEnd(scope, `${field}.validity`, notBefore, this.props.validity ?? Duration.days(365));
+    if (notAfter.getTime() > anchorCert.notAfter.getTime()) {
+      throw new LinkerdConfigError(scope, `${field}.validity`,
+        `the issuer would be valid until ${notAfter.toISOString()}, after the trust anchor, which ends ${anchorCert.notAfter.toISOString()}`,
+        'shorten the issuer validity, or lengthen the validity of TrustAnchors.generated()');
+    }
+    const label = `identity-issuer:${commonName}`;
+    const key = keyMaterial.ecdsaP256Key(label);
+    const certificatePem = issueCertificate({
+      commonName,
+      dnsNames: [commonName],
+      notBefore,
+      notAfter,
+      key,
+      isCA: true,
+      pathLen: 0,
+      keyUsage: [KeyUsage.KEY_CERT_SIGN, KeyUsage.CRL_SIGN],
+      signer: { certificate: anchorCert, key: EcdsaP256Key.fromPem(signer.privateKeyPem) },
+      serialLabel: label,
+    });
+    const pem = { certificatePem, privateKeyPem: key.toPem(encoding) };
+    validateIssuer(scope, field, parseCertificates(scope, field, certificatePem), pem, context.anchors);
+    return { scheme: 'linkerd.io/tls', ...pem, notAfter };
+  }
+}
+
+class ExternalIssuerCertificate extends IssuerCertificate {
+  public bind(): BoundIssuerCertificate {
+    return { scheme: 'kubernetes.io/tls' };
+  }
+}

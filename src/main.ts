@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+import { App, Duration } from 'cdk8s';
+import { LinkerdControlPlane } from './control-plane';
+import { LinkerdCrds } from './crds';
+import { IssuerCertificate, KeyMaterial, TrustAnchors } from './identity';
+import { runSynth } from './synth';
+
+/**
+ * The seed of the demo install in `dist/`. Whoever knows it can derive every private key of that
+ * install, so it is for trying the library out only: a real cluster passes its own seed from a
+ * secret store (see README, "Keys and Git").
+ */
+const DEMO_SEED = 'cdk8s-linkerd demo mesh - not for production clusters';
+
+/** The default mesh `npm run synth` writes into dist/: CRDs, then the control plane. */
+export function buildApp(): App {
+  const app = new App();
+  const crds = new LinkerdCrds(app, 'linkerd-crds');
+  const controlPlane = new LinkerdControlPlane(app, 'linkerd-control-plane', {
+    keyMaterial: KeyMaterial.fromSeed({ seed: DEMO_SEED, notBefore: '2026-11-01T00:00:00Z' }),
+    identity: {
+      trustAnchors: TrustAnchors.generated({ validity: Duration.days(3650) }),
+      issuer: IssuerCertificate.generated({ validity: Duration.days(730) }),
+    },
+  });
+  controlPlane.addDependency(crds);
+  return app;
+}
+
+if (require.main === module) {
+  runSynth(buildApp);
+}

@@ -1,0 +1,2 @@
+export * from './proxy-builder';
+export * from './proxy-spec';

@@ -1,0 +1,414 @@
+import { createHash } from 'node:crypto';
+import type { Container, EnvVar, Volume } from 'kubernetes-types/core/v1';
+import { CREATED_BY } from '../version';
+import { LinkerdValues, ProxyValues, ResourceValues, trustDomainOf } from '../control-plane/values';
+
+/**
+ * What one meshed pod needs beyond the mesh-wide values: which workload it is and which of
+ * Linkerd's per-pod switches differ from the mesh defaults.
+ */
+export interface MeshedWorkload {
+  /** Namespace of the Linkerd control plane the proxy talks to. */
+  readonly controlPlaneNamespace: string;
+  /** Lower-case workload kind, for the `linkerd.io/proxy-<kind>` label (deployment, statefulset, …). */
+  readonly workloadKind: string;
+  /** Name of the owning workload, the value of that label. */
+  readonly workloadName: string;
+  /** Namespace the pod runs in. */
+  readonly workloadNamespace: string;
+  /** Comma-separated ports the proxy treats as the pod's own inbound ports. */
+  readonly podInboundPorts: string;
+  /**
+   * Reads the trust anchors from ConfigMap `linkerd-identity-trust-roots` instead of inlining them
+   * (only possible in the control-plane namespace).
+   * @default false
+   */
+  readonly loadTrustBundleFromConfigMap?: boolean;
+  /** The pod runs the destination controller, so its proxy reaches destination and policy on localhost. @default false */
+  readonly servesDestination?: boolean;
+  /** The pod runs the identity controller, so its proxy reaches identity on localhost. @default false */
+  readonly servesIdentity?: boolean;
+  /** Ports on which inbound connections must be TLS. @default - none */
+  readonly requireTLSOnInboundPorts?: string;
+  /** Capabilities of the proxy container. @default - none set */
+  readonly capabilities?: { add?: string[]; drop?: string[] };
+  /**
+   * Where a classic (non-native) proxy container goes: before the application containers (so
+   * `linkerd-await` can hold them back) or after them.
+   * @default - first when the proxy awaits, last otherwise
+   */
+  readonly classicProxyPlacement?: 'first' | 'last';
+}
+
+/** The parts of a pod spec that meshing adds, ready to be merged into the pod. */
+export interface MeshedPodParts {
+  /** Init containers to put before the workload's own: proxy-init or the network validator, then a native-sidecar proxy. */
+  readonly initContainers: Container[];
+  /** A classic proxy container and where it goes, when the proxy is not a native sidecar. */
+  readonly classicProxy?: { container: Container; placement: 'first' | 'last' };
+  readonly volumes: Volume[];
+  readonly annotations: Record<string, string>;
+  readonly labels: Record<string, string>;
+}
+
+const IDENTITY_END_ENTITY_DIR = '/var/run/linkerd/identity/end-entity';
+const IDENTITY_TOKEN_DIR = '/var/run/secrets/tokens';
+const FIELD_ENV: Array<[string, string]> = [
+  ['_pod_name', 'metadata.name'],
+  ['_pod_ns', 'metadata.namespace'],
+  ['_pod_uid', 'metadata.uid'],
+  ['_pod_ip', 'status.podIP'],
+  ['_pod_nodeName', 'spec.nodeName'],
+];
+
+/**
+ * The one place that turns mesh values plus a workload into proxy containers, volumes and pod
+ * metadata. The control plane's own pods and meshed user workloads both go through it, as
+ * upstream's charts and injector share one set of templates.
+ */
+export class ProxyBuilder {
+  public constructor(private readonly values: LinkerdValues) {}
+
+  /** Everything meshing adds to one pod. */
+  public build(workload: MeshedWorkload): MeshedPodParts {
+    const proxy = this.values.proxy;
+    const proxyContainer = this.proxyContainer(workload);
+    const initContainers = [this.values.cniEnabled ? this.networkValidator() : this.proxyInit()];
+    let classicProxy: MeshedPodParts['classicProxy'];
+    if (proxy.nativeSidecar) {
+      initContainers.push(proxyContainer);
+    } else {
+      classicProxy = {
+        container: proxyContainer,
+        placement: workload.classicProxyPlacement ?? (proxy.await ? 'first' : 'last'),
+      };
+    }
+    return {
+      initContainers,
+      classicProxy,
+      volumes: this.volumes(),
+      annotations: this.podAnnotations(),
+      labels: {
+        'linkerd.io/control-plane-ns': workload.controlPlaneNamespace,
+        'linkerd.io/workload-ns': workload.workloadNamespace,
+        [`linkerd.io/proxy-${workload.workloadKind}`]: workload.workloadName,
+      },
+    };
+  }
+
+  /** Annotations upstream puts on every meshed pod template. */
+  public podAnnotations(): Record<string, string> {
+    return {
+      'linkerd.io/created-by': CREATED_BY,
+      'linkerd.io/proxy-version': this.proxyVersion(),
+      'cluster-autoscaler.kubernetes.io/safe-to-evict': 'true',
+      // Hashes the anchors exactly as supplied, trailing newline included, as upstream does.
+      'linkerd.io/trust-root-sha256': createHash('sha256').update(this.values.identityTrustAnchorsPEM).digest('hex'),
+    };
+  }
+
+  private proxyVersion(): string {
+    return this.values.proxy.image.version || this.values.linkerdVersion;
+  }
+
+  private proxyImage(): { image: string; imagePullPolicy: string } {
+    const image = this.values.proxy.image;
+    return {
+      image: `${image.name}:${this.proxyVersion()}`,
+      imagePullPolicy: image.pullPolicy || this.values.imagePullPolicy,
+    };
+  }
+
+  /** The `linkerd-proxy` container. */
+  public proxyContainer(workload: MeshedWorkload): Container {
+    const v = this.values;
+    const p = v.proxy;
+    const ports = p.ports;
+    const awaitsAsSidecar = p.nativeSidecar && p.await;
+    const lifecycle = !p.nativeSidecar ? this.classicLifecycle(p) : undefined;
+    const container: Container = {
+      name: 'linkerd-proxy',
+      env: this.proxyEnv(workload),
+      ...this.proxyImage(),
+      livenessProbe: {
+        httpGet: { path: '/live', port: ports.admin },
+        initialDelaySeconds: p.livenessProbe.initialDelaySeconds,
+        timeoutSeconds: p.livenessProbe.timeoutSeconds,
+      },
+      ports: [
+        { containerPort: ports.inbound, name: 'linkerd-proxy' },
+        { containerPort: ports.admin, name: 'linkerd-admin' },
+      ],
+      readinessProbe: {
+        httpGet: { path: '/ready', port: ports.admin },
+        initialDelaySeconds: p.readinessProbe.initialDelaySeconds,
+        timeoutSeconds: p.readinessProbe.timeoutSeconds,
+      },
+      startupProbe: awaitsAsSidecar
+        ? {
+          httpGet: { path: '/ready', port: ports.admin },
+          initialDelaySeconds: p.startupProbe.initialDelaySeconds,
+          periodSeconds: p.startupProbe.periodSeconds,
+          failureThreshold: p.startupProbe.failureThreshold,
+        }
+        : undefined,
+      resources: renderResources(p.resources),
+      securityContext: Object.keys(p.securityContext).length > 0
+        ? structuredClone(p.securityContext)
+        : {
+          allowPrivilegeEscalation: false,
+          capabilities: workload.capabilities,
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          runAsUser: p.uid,
+          runAsGroup: p.gid >= 0 ? p.gid : undefined,
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+      lifecycle,
+      volumeMounts: [
+        { mountPath: IDENTITY_END_ENTITY_DIR, name: 'linkerd-identity-end-entity' },
+        ...(v.identity.serviceAccountTokenProjection ? [{ mountPath: IDENTITY_TOKEN_DIR, name: 'linkerd-identity-token' }] : []),
+      ],
+      restartPolicy: p.nativeSidecar ? 'Always' : undefined,
+    };
+    return prune(container);
+  }
+
+  private classicLifecycle(p: ProxyValues): Container['lifecycle'] {
+    if (!p.await && !p.waitBeforeExitSeconds) return undefined;
+    return {
+      postStart: p.await
+        ? { exec: { command: ['/usr/lib/linkerd/linkerd-await', '--timeout=2m', `--port=${p.ports.admin}`] } }
+        : undefined,
+      preStop: p.waitBeforeExitSeconds
+        ? { exec: { command: ['/bin/sleep', String(p.waitBeforeExitSeconds)] } }
+        : undefined,
+    };
+  }
+
+  /**
+   * The proxy's environment, in upstream's order: later entries refer to earlier ones with
+   * `$(VAR)`, and Kubernetes only expands variables defined before the reference.
+   */
+  public proxyEnv(workload: MeshedWorkload): EnvVar[] {
+    const v = this.values;
+    const p = v.proxy;
+    const ns = workload.controlPlaneNamespace;
+    const cd = v.clusterDomain;
+    const td = trustDomainOf(v);
+    const anyAddr = v.disableIPv6 ? '0.0.0.0' : '[::]';
+    const identityName = (sa: string) => `${sa}.${ns}.serviceaccount.identity.${ns}.${td}`;
+    const env: EnvVar[] = FIELD_ENV.map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { fieldPath } } }));
+    const add = (name: string, value: string | undefined | false) => {
+      if (value !== undefined && value !== false) env.push({ name, value });
+    };
+    add('_pod_containerName', 'linkerd-proxy');
+
+    const workers = p.runtime.workers;
+    const cores = p.cores ? String(p.cores) : String(workers.minimum || 1);
+    add('LINKERD2_PROXY_CORES', cores);
+    add('LINKERD2_PROXY_CORES_MIN', cores);
+    if (!p.cores) {
+      add('LINKERD2_PROXY_CORES_MAX', workers.maximum ? String(workers.maximum) : undefined);
+      add('LINKERD2_PROXY_CORES_MAX_RATIO', workers.maximumCPURatio ? String(workers.maximumCPURatio) : undefined);
+    }
+    add('LINKERD2_PROXY_INBOUND_PORTS_REQUIRE_IDENTITY', p.requireIdentityOnInboundPorts || undefined);
+    add('LINKERD2_PROXY_INBOUND_PORTS_REQUIRE_TLS', workload.requireTLSOnInboundPorts || undefined);
+    add('LINKERD2_PROXY_SHUTDOWN_ENDPOINT_ENABLED', String(p.enableShutdownEndpoint));
+    add('LINKERD2_PROXY_LOG', p.logLevel + (p.logHTTPHeaders === 'insecure' ? '' : ',[{headers}]=off,[{request}]=off'));
+    add('LINKERD2_PROXY_LOG_FORMAT', p.logFormat);
+    add('LINKERD2_PROXY_DESTINATION_SVC_ADDR', workload.servesDestination ? 'localhost.:8086' : `linkerd-dst-headless.${ns}.svc.${cd}.:8086`);
+    add('LINKERD2_PROXY_DESTINATION_PROFILE_NETWORKS', v.clusterNetworks);
+    add('LINKERD2_PROXY_POLICY_SVC_ADDR', workload.servesDestination ? 'localhost.:8090' : `linkerd-policy.${ns}.svc.${cd}.:8090`);
+    add('LINKERD2_PROXY_POLICY_WORKLOAD', '{"ns":"$(_pod_ns)", "pod":"$(_pod_name)"}\n');
+    add('LINKERD2_PROXY_INBOUND_DEFAULT_POLICY', p.defaultInboundPolicy);
+    add('LINKERD2_PROXY_POLICY_CLUSTER_NETWORKS', v.clusterNetworks);
+    add('LINKERD2_PROXY_CONTROL_STREAM_INITIAL_TIMEOUT', p.control.streams.initialTimeout);
+    add('LINKERD2_PROXY_CONTROL_STREAM_IDLE_TIMEOUT', p.control.streams.idleTimeout);
+    add('LINKERD2_PROXY_CONTROL_STREAM_LIFETIME', p.control.streams.lifetime);
+    add('LINKERD2_PROXY_INBOUND_CONNECT_TIMEOUT', p.inboundConnectTimeout || undefined);
+    add('LINKERD2_PROXY_OUTBOUND_CONNECT_TIMEOUT', p.outboundConnectTimeout || undefined);
+    add('LINKERD2_PROXY_OUTBOUND_DISCOVERY_IDLE_TIMEOUT', p.outboundDiscoveryCacheUnusedTimeout || undefined);
+    add('LINKERD2_PROXY_INBOUND_DISCOVERY_IDLE_TIMEOUT', p.inboundDiscoveryCacheUnusedTimeout || undefined);
+    add('LINKERD2_PROXY_OUTBOUND_DETECT_TIMEOUT', p.disableOutboundProtocolDetectTimeout && '365d');
+    add('LINKERD2_PROXY_INBOUND_DETECT_TIMEOUT', p.disableInboundProtocolDetectTimeout && '365d');
+    add('LINKERD2_PROXY_CONTROL_LISTEN_ADDR', `${anyAddr}:${p.ports.control}`);
+    add('LINKERD2_PROXY_ADMIN_LISTEN_ADDR', `${anyAddr}:${p.ports.admin}`);
+    add('LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR', `127.0.0.1:${p.ports.outbound}`);
+    add('LINKERD2_PROXY_OUTBOUND_LISTEN_ADDRS', `127.0.0.1:${p.ports.outbound}` + (v.disableIPv6 ? '' : `,[::1]:${p.ports.outbound}`));
+    add('LINKERD2_PROXY_INBOUND_LISTEN_ADDR', `${anyAddr}:${p.ports.inbound}`);
+    env.push({ name: 'LINKERD2_PROXY_INBOUND_IPS', valueFrom: { fieldRef: { fieldPath: 'status.podIPs' } } });
+    add('LINKERD2_PROXY_INBOUND_PORTS', workload.podInboundPorts);
+    add('LINKERD2_PROXY_INBOUND_GATEWAY_SUFFIXES', p.isGateway ? `svc.${cd}.` : undefined);
+    add('LINKERD2_PROXY_INGRESS_MODE', p.isIngress ? 'true' : undefined);
+    add('LINKERD2_PROXY_DESTINATION_PROFILE_SUFFIXES', p.enableExternalProfiles ? '.' : `svc.${cd}.`);
+    add('LINKERD2_PROXY_INBOUND_ACCEPT_KEEPALIVE', '10000ms');
+    add('LINKERD2_PROXY_OUTBOUND_CONNECT_KEEPALIVE', '10000ms');
+    add('LINKERD2_PROXY_INBOUND_ACCEPT_USER_TIMEOUT', '30s');
+    add('LINKERD2_PROXY_OUTBOUND_CONNECT_USER_TIMEOUT', '30s');
+    add('LINKERD2_PROXY_OUTBOUND_METRICS_HOSTNAME_LABELS', String(p.metrics.hostnameLabels));
+    for (const [direction, scopes] of sortedEntries({ inbound: p.inbound, outbound: p.outbound })) {
+      for (const [scope, protocols] of sortedEntries(scopes)) {
+        for (const [protocol, params] of sortedEntries(protocols)) {
+          for (const [param, value] of sortedEntries(params)) {
+            add(['LINKERD2_PROXY', direction, scope, protocol, param].map(envWord).join('_'), String(value));
+          }
+        }
+      }
+    }
+    add('LINKERD2_PROXY_INBOUND_PORTS_DISABLE_PROTOCOL_DETECTION', p.opaquePorts || undefined);
+    add('LINKERD2_PROXY_DESTINATION_CONTEXT', '{"ns":"$(_pod_ns)", "nodeName":"$(_pod_nodeName)", "pod":"$(_pod_name)"}\n');
+    env.push({ name: '_pod_sa', valueFrom: { fieldRef: { fieldPath: 'spec.serviceAccountName' } } });
+    add('_l5d_ns', ns);
+    add('_l5d_trustdomain', td);
+    add('LINKERD2_PROXY_IDENTITY_DIR', IDENTITY_END_ENTITY_DIR);
+    if (workload.loadTrustBundleFromConfigMap) {
+      env.push({
+        name: 'LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS',
+        valueFrom: { configMapKeyRef: { name: 'linkerd-identity-trust-roots', key: 'ca-bundle.crt' } },
+      });
+    } else {
+      add('LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS', v.identityTrustAnchorsPEM.trim() + '\n');
+    }
+    add('LINKERD2_PROXY_IDENTITY_TOKEN_FILE', v.identity.serviceAccountTokenProjection
+      ? `${IDENTITY_TOKEN_DIR}/linkerd-identity-token`
+      : '/var/run/secrets/kubernetes.io/serviceaccount/token');
+    add('LINKERD2_PROXY_IDENTITY_SVC_ADDR', workload.servesIdentity ? 'localhost.:8080' : `linkerd-identity-headless.${ns}.svc.${cd}.:8080`);
+    add('LINKERD2_PROXY_IDENTITY_LOCAL_NAME', `$(_pod_sa).$(_pod_ns).serviceaccount.identity.${ns}.${td}`);
+    add('LINKERD2_PROXY_IDENTITY_SVC_NAME', identityName('linkerd-identity'));
+    add('LINKERD2_PROXY_DESTINATION_SVC_NAME', identityName('linkerd-destination'));
+    add('LINKERD2_PROXY_POLICY_SVC_NAME', identityName('linkerd-destination'));
+    add('LINKERD2_PROXY_ACCESS_LOG', p.accessLog || undefined);
+    add('LINKERD2_PROXY_SHUTDOWN_GRACE_PERIOD', p.shutdownGracePeriod || undefined);
+    for (const extra of [...(p.additionalEnv ?? []), ...((p.experimentalEnv as EnvVar[] | undefined) ?? [])]) {
+      env.push(structuredClone(extra) as unknown as EnvVar);
+    }
+    return env;
+  }
+
+  /** `linkerd-init`: sets up the iptables redirection to the proxy (used without the CNI plugin). */
+  public proxyInit(): Container {
+    const v = this.values;
+    const p = v.proxy;
+    const init = v.proxyInit;
+    const args: string[] = [];
+    if (init.iptablesMode === 'nft') {
+      args.push('--firewall-bin-path', 'iptables-nft', '--firewall-save-bin-path', 'iptables-nft-save');
+    }
+    if (v.disableIPv6) args.push('--ipv6=false');
+    args.push('--incoming-proxy-port', String(p.ports.inbound), '--outgoing-proxy-port', String(p.ports.outbound));
+    args.push('--proxy-uid', String(p.uid));
+    if (p.gid >= 0) args.push('--proxy-gid', String(p.gid));
+    args.push('--inbound-ports-to-ignore', [p.ports.control, p.ports.admin, init.ignoreInboundPorts].filter((x) => x !== '').join(','));
+    if (init.ignoreOutboundPorts) args.push('--outbound-ports-to-ignore', init.ignoreOutboundPorts);
+    if (init.closeWaitTimeoutSecs) args.push('--timeout-close-wait-secs', String(init.closeWaitTimeoutSecs));
+    if (init.logFormat) args.push('--log-format', init.logFormat);
+    if (init.logLevel) args.push('--log-level', init.logLevel);
+    if (init.skipSubnets) args.push('--subnets-to-ignore', init.skipSubnets);
+    const privileged = Boolean(init.closeWaitTimeoutSecs || init.privileged);
+    const extraCaps = (init.capabilities ?? {}) as { add?: string[]; drop?: string[] };
+    return prune({
+      name: 'linkerd-init',
+      args,
+      ...this.proxyImage(),
+      command: ['/usr/lib/linkerd/linkerd2-proxy-init'],
+      resources: renderResources(p.resources),
+      securityContext: {
+        allowPrivilegeEscalation: privileged,
+        capabilities: { add: ['NET_ADMIN', 'NET_RAW', ...(extraCaps.add ?? [])], drop: extraCaps.drop },
+        privileged,
+        ...(init.runAsRoot
+          ? { runAsGroup: 0, runAsNonRoot: false, runAsUser: 0 }
+          : { runAsNonRoot: true, runAsUser: init.runAsUser || 65534, runAsGroup: init.runAsGroup || 65534 }),
+        readOnlyRootFilesystem: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+      volumeMounts: [{ mountPath: init.xtMountPath.mountPath, name: init.xtMountPath.name }],
+    });
+  }
+
+  /** `linkerd-network-validator`: checks that the CNI plugin set up redirection (CNI mode). */
+  public networkValidator(): Container {
+    const v = this.values;
+    const nv = v.networkValidator;
+    return prune({
+      name: 'linkerd-network-validator',
+      ...this.proxyImage(),
+      resources: renderResources(v.proxy.resources),
+      securityContext: structuredClone(nv.securityContext),
+      command: ['/usr/lib/linkerd/linkerd2-network-validator'],
+      args: [
+        '--log-format', nv.logFormat,
+        '--log-level', nv.logLevel,
+        '--connect-addr', nv.connectAddr || (v.disableIPv6 ? '1.1.1.1:20001' : '[fd00::1]:20001'),
+        '--listen-addr', nv.listenAddr || (v.disableIPv6 ? '0.0.0.0:4140' : '[::]:4140'),
+        '--timeout', nv.timeout,
+      ],
+    });
+  }
+
+  /** Volumes the proxy and its init container mount. */
+  public volumes(): Volume[] {
+    const v = this.values;
+    const volumes: Volume[] = [];
+    if (!v.cniEnabled) volumes.push({ emptyDir: {}, name: v.proxyInit.xtMountPath.name });
+    if (v.identity.serviceAccountTokenProjection) {
+      volumes.push({
+        name: 'linkerd-identity-token',
+        projected: {
+          sources: [{ serviceAccountToken: { path: 'linkerd-identity-token', expirationSeconds: 86400, audience: 'identity.l5d.io' } }],
+        },
+      });
+    }
+    volumes.push({ emptyDir: { medium: 'Memory' }, name: 'linkerd-identity-end-entity' });
+    return volumes;
+  }
+}
+
+/** Renders chart-style resources (`cpu.request`, …) as a container's `resources`, leaving out what is unset. */
+export function renderResources(resources: ResourceValues | undefined): Container['resources'] {
+  if (!resources) return undefined;
+  const pick = (kind: 'request' | 'limit') => {
+    const out: Record<string, string> = {};
+    for (const name of ['cpu', 'memory', 'ephemeral-storage'] as const) {
+      const value = resources[name]?.[kind];
+      if (value) out[name] = value;
+    }
+    return Object.keys(out).length ? out : undefined;
+  };
+  const limits = pick('limit');
+  const requests = pick('request');
+  return limits || requests ? prune({ limits, requests }) : undefined;
+}
+
+function sortedEntries<T>(record: Record<string, T> | undefined): Array<[string, T]> {
+  return Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** `keepAliveInterval` → `KEEP_ALIVE_INTERVAL`, `http2` → `HTTP2` (sprig's snakecase, upper-cased). */
+function envWord(word: string): string {
+  return word.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+/** Drops undefined fields and empty objects/lists, recursively, so the output carries no noise. */
+export function prune<T>(value: T): T {
+  if (Array.isArray(value)) {
+    return value.map((item) => prune(item)) as unknown as T;
+  }
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      if (item === undefined || item === null) continue;
+      const cleaned = prune(item);
+      const empty = cleaned && typeof cleaned === 'object' && !Array.isArray(cleaned) && Object.keys(cleaned).length === 0;
+      const emptyList = Array.isArray(cleaned) && cleaned.length === 0;
+      // emptyDir: {} is meaningful (the volume source), so keep empty objects under a volume key.
+      if ((empty && key !== 'emptyDir') || emptyList) continue;
+      out[key] = cleaned;
+    }
+    return out as T;
+  }
+  return value;
+}
