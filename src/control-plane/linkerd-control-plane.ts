@@ -184,7 +184,9 @@ export class LinkerdControlPlane extends Chart {
     if (props.proxy) applyProxySettings(this, 'proxy', values, props.proxy);
 
     const identity = values.identity;
-    if (props.identity.issuanceLifetime) identity.issuer.issuanceLifetime = goDuration(props.identity.issuanceLifetime);
+    if (props.identity.issuanceLifetime) {
+      identity.issuer.issuanceLifetime = goDuration(this.positive('identity.issuanceLifetime', props.identity.issuanceLifetime));
+    }
     if (props.identity.clockSkewAllowance) identity.issuer.clockSkewAllowance = goDuration(props.identity.clockSkewAllowance);
     if (props.identity.externalCA !== undefined) identity.externalCA = props.identity.externalCA;
 
@@ -219,6 +221,13 @@ export class LinkerdControlPlane extends Chart {
       values.proxyInjector.timeoutSeconds = t;
     }
     return values;
+  }
+
+  private positive(field: string, d: Duration): Duration {
+    if (!(d.toMilliseconds() > 0)) {
+      throw new LinkerdConfigError(this, field, `${d.toMilliseconds()}ms is not a positive duration`, 'use a duration longer than zero, e.g. Duration.hours(24)');
+    }
+    return d;
   }
 
   private intOrPercent(field: string, value: number | string): number | string {

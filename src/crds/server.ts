@@ -16,7 +16,7 @@ interface ServerVersion {
   readonly storage?: boolean;
   /** The version to move to, for deprecated versions. */
   readonly replacedBy?: string;
-  /** v1alpha1 rejects an empty podSelector. */
+  /** v1alpha1 requires exactly one of matchLabels and matchExpressions in podSelector. */
   readonly nonEmptyPodSelector?: boolean;
   /** v1beta2+: select ExternalWorkloads instead of pods. */
   readonly externalWorkloads?: boolean;

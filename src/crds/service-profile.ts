@@ -52,7 +52,7 @@ const DESCRIPTION = 'Per-route metrics, retries and timeouts for the Service who
 
 // ServiceProfile predates the convention of a required spec.
 const VERSIONS: CrdVersion[] = [
-  // v1alpha2 made `routes` optional: a profile may carry only retry budgets or overrides.
+  // v1alpha2 made `routes` optional.
   { name: 'v1alpha1', storage: false, schema: resource({ description: DESCRIPTION, spec: spec(true), specRequired: false }) },
   { name: 'v1alpha2', storage: true, schema: resource({ description: DESCRIPTION, spec: spec(false), specRequired: false }) },
 ];

@@ -158,9 +158,15 @@ class GeneratedWebhookTls extends WebhookTls {
   public bind(scope: IConstruct, context: WebhookTlsBindContext): BoundWebhookTls {
     const field = context.field;
     const keyMaterial = requireKeyMaterial(scope, context.keyMaterial, `${field}: WebhookTls.generated() (the default)`);
-    const accepted = acceptedEncodings(context).filter((e) => e !== PrivateKeyEncoding.PKCS1);
-    const encoding = check.oneOf(scope, `${field}.keyEncoding`, this.props.keyEncoding ?? PrivateKeyEncoding.PKCS8, accepted);
     const name = check.dnsSubdomain(scope, field, dnsName(context));
+    const encoding = this.props.keyEncoding ?? PrivateKeyEncoding.PKCS8;
+    const accepted = acceptedEncodings(context);
+    if (encoding === PrivateKeyEncoding.PKCS1 || !accepted.includes(encoding)) {
+      const why = encoding === PrivateKeyEncoding.PKCS1
+        ? 'PKCS#1 holds only RSA keys, and generated keys are ECDSA P-256'
+        : `the server of ${name} cannot load ${encoding} keys (it accepts ${accepted.join(', ')})`;
+      throw new LinkerdConfigError(scope, `${field}.keyEncoding`, why, 'leave keyEncoding unset: PrivateKeyEncoding.PKCS8 is loaded by every Linkerd webhook server');
+    }
     const notBefore = keyMaterial.notBefore;
     const notAfter = validityEnd(scope, `${field}.validity`, notBefore, this.props.validity ?? Duration.days(3650));
     const label = `webhook:${name}`;

@@ -392,6 +392,8 @@ function envWord(word: string): string {
   return word.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
+const MEANINGFUL_EMPTY = new Set(['emptyDir', 'selector']);
+
 /** Drops undefined fields and empty objects/lists, recursively, so the output carries no noise. */
 export function prune<T>(value: T): T {
   if (Array.isArray(value)) {
@@ -404,8 +406,8 @@ export function prune<T>(value: T): T {
       const cleaned = prune(item);
       const empty = cleaned && typeof cleaned === 'object' && !Array.isArray(cleaned) && Object.keys(cleaned).length === 0;
       const emptyList = Array.isArray(cleaned) && cleaned.length === 0;
-      // emptyDir: {} is meaningful (the volume source), so keep empty objects under a volume key.
-      if ((empty && key !== 'emptyDir') || emptyList) continue;
+      // Some empty objects carry meaning: `emptyDir: {}` is a volume source, `selector: {}` selects everything.
+      if ((empty && !MEANINGFUL_EMPTY.has(key)) || emptyList) continue;
       out[key] = cleaned;
     }
     return out as T;

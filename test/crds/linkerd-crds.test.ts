@@ -311,7 +311,7 @@ describe('imports/ (cdk8s import of our CRDs)', () => {
       writeFileSync(join(dir, 'crds.yaml'), crdsForImport());
 
       // WHEN
-      execFileSync(cdk8s, ['import', 'crds.yaml', '--output', 'imports', '--language', 'typescript'], {
+      execFileSync(cdk8s, ['import', 'crds.yaml', '--output', 'imports', '--language', 'typescript', '--no-save'], {
         cwd: dir,
         stdio: 'pipe',
         timeout: 60_000,

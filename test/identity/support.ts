@@ -82,8 +82,8 @@ export function nodeKeyPair(spec: KeySpec = { type: 'ec', curve: 'P-256' }): { p
 export interface OddCertificateProps {
   readonly commonName: string;
   readonly key: KeyObject;
-  /** Signer's private key and common name; default self-signed. */
-  readonly signer?: { key: KeyObject; commonName: string };
+  /** Signer's private key and common name (or exact subject DER); default self-signed. */
+  readonly signer?: { key: KeyObject; commonName: string; subjectDer?: Uint8Array };
   /** 'sha256' | 'sha384'; the signature algorithm follows the signer's key type. */
   readonly hash?: 'sha256' | 'sha384';
   readonly isCA?: boolean;
@@ -138,7 +138,7 @@ export function oddCertificate(props: OddCertificateProps): string {
     explicit(0, smallInteger(2)),
     smallInteger(Math.floor(Math.random() * 1e9) + 1),
     algorithm,
-    nameDer(props.signer?.commonName ?? props.commonName),
+    props.signer?.subjectDer ?? nameDer(props.signer?.commonName ?? props.commonName),
     sequence(time(notBefore), time(notAfter)),
     nameDer(props.commonName),
     spki,
