@@ -5,3 +5,4 @@ export * from './crds';
 export * from './identity';
 export * from './proxy';
 export * from './control-plane';
+export * from './check';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Chart, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, Yaml } from 'cdk8s';
+import { CheckOptions, describeObject, formatFinding, runChecks, Severity } from './check';
 import { LinkerdConfigError } from './errors';
 
 /** One synthesized manifest file. */
@@ -14,7 +15,7 @@ export interface ManifestFile {
  * Validates every construct and renders each chart of the app into one YAML document stream, in
  * dependency order (the order to apply them in). Writes nothing.
  */
-export function synthesizeManifests(app: App): ManifestFile[] {
+export function synthesizeManifests(app: App, options: CheckOptions = {}): ManifestFile[] {
   const errors: string[] = [];
   for (const construct of app.node.findAll()) {
     for (const message of construct.node.validate()) errors.push(`${construct.node.path}: ${message}`);
@@ -23,11 +24,30 @@ export function synthesizeManifests(app: App): ManifestFile[] {
     throw new LinkerdConfigError(app, 'validation', errors.join('; '), 'correct the props named above');
   }
   const charts = app.charts;
-  const width = String(charts.length).length < 2 ? 2 : String(charts.length).length;
+  const rendered = charts.map((chart) => chart.toJson());
+  checkManifests(app, rendered.flat(), options);
+  const width = Math.max(2, String(charts.length).length);
   return charts.map((chart: Chart, i: number) => ({
     name: `${String(i + 1).padStart(width, '0')}-${chart.node.id}.yaml`,
-    content: Yaml.stringify(...chart.toJson()),
+    content: Yaml.stringify(...rendered[i]),
   }));
+}
+
+/**
+ * Runs the library's checks over everything the app renders and fails on any error finding,
+ * naming the construct that emitted the object.
+ */
+function checkManifests(app: App, objects: any[], options: CheckOptions): void {
+  const errors = runChecks(objects, options).filter((f) => f.severity === Severity.ERROR);
+  if (errors.length === 0) return;
+  const paths = new Map<string, string>();
+  for (const construct of app.node.findAll()) {
+    if (construct instanceof ApiObject) paths.set(describeObject(construct.toJson()), construct.node.path);
+  }
+  const first = errors[0];
+  const where = (first.object && paths.get(first.object)) ?? app.node.path;
+  throw new LinkerdConfigError(where, first.field ?? first.code, errors.map(formatFinding).join('; '),
+    `correct the input, or suppress the code explicitly (${errors.map((f) => f.code).join(', ')}) if it is intended`);
 }
 
 /**
@@ -60,9 +80,9 @@ export function writeManifests(files: ManifestFile[], outdir: string): void {
  * Configuration errors are printed as one line naming the construct path and field, with no
  * stack trace, and the process exits 1 with the output directory untouched.
  */
-export function runSynth(build: () => App, outdir: string = process.env.CDK8S_OUTDIR ?? 'dist'): void {
+export function runSynth(build: () => App, outdir: string = process.env.CDK8S_OUTDIR ?? 'dist', options: CheckOptions = {}): void {
   try {
-    const files = synthesizeManifests(build());
+    const files = synthesizeManifests(build(), options);
     writeManifests(files, outdir);
     for (const file of files) process.stdout.write(`${path.join(outdir, file.name)}\n`);
   } catch (error) {

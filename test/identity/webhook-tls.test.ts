@@ -74,6 +74,14 @@ describe('WebhookTls.generated', () => {
     expect(bind).toThrow(/^test\/linkerd: keyMaterial: is required by proxyInjector\.tls: WebhookTls\.generated\(\)/);
   });
 
+  test('gives the policy validator a PKCS#8 key by default', () => {
+    // GIVEN / WHEN
+    const bound = WebhookTls.generated().bind(scope(), policy);
+    // THEN
+    expect(bound.secret!.privateKeyPem.startsWith('-----BEGIN PRIVATE KEY-----\n')).toBe(true);
+    expect(parseCertificates('t', 'x', bound.caBundlePem!)[0].dnsNames).toEqual(['linkerd-policy-validator.linkerd.svc']);
+  });
+
   test('fails with a SEC1 key for the policy validator, which the Rust policy controller cannot load', () => {
     // GIVEN / WHEN
     const bind = () => WebhookTls.generated({ keyEncoding: PrivateKeyEncoding.SEC1 }).bind(scope(), policy);

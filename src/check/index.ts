@@ -1,0 +1,3 @@
+export * from './finding';
+export * from './rules';
+export * from './run-checks';

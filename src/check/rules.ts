@@ -1,0 +1,7 @@
+import { CheckRule } from './finding';
+
+/**
+ * Every rule family, in report order. Each family lives in its own file and owns a code range:
+ * L5D1xx identity and certificates, L5D2xx proxy configuration and annotations, L5D3xx policy.
+ */
+export const CHECK_RULES: CheckRule[] = [];
