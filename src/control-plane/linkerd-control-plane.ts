@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { Container, PodSpec, Volume, VolumeMount } from 'kubernetes-types/core/v1';
 import { stringify } from 'yaml';
 import { LinkerdConfigError } from '../errors';
-import { BoundWebhookTls, WebhookTls } from '../identity';
+import { BoundWebhookTls, GO_KEY_ENCODINGS, POLICY_CONTROLLER_KEY_ENCODINGS, PrivateKeyEncoding, WebhookTls } from '../identity';
 import { MeshedWorkload, ProxyBuilder, prune, renderResources } from '../proxy/proxy-builder';
 import { applyProxySettings, cidrList, resourceValues } from '../proxy/proxy-spec';
 import * as check from '../validate';
@@ -21,12 +21,14 @@ interface WebhookSpec {
   readonly propsKey: 'proxyInjector' | 'spValidator' | 'policyValidator';
   readonly service: string;
   readonly component: string;
+  /** Key encodings the serving process can load (Go's tls package vs. the Rust policy controller's rustls). */
+  readonly keyEncodings: readonly PrivateKeyEncoding[];
 }
 
 const WEBHOOKS: WebhookSpec[] = [
-  { valuesKey: 'proxyInjector', propsKey: 'proxyInjector', service: 'linkerd-proxy-injector', component: 'proxy-injector' },
-  { valuesKey: 'profileValidator', propsKey: 'spValidator', service: 'linkerd-sp-validator', component: 'destination' },
-  { valuesKey: 'policyValidator', propsKey: 'policyValidator', service: 'linkerd-policy-validator', component: 'destination' },
+  { valuesKey: 'proxyInjector', propsKey: 'proxyInjector', service: 'linkerd-proxy-injector', component: 'proxy-injector', keyEncodings: GO_KEY_ENCODINGS },
+  { valuesKey: 'profileValidator', propsKey: 'spValidator', service: 'linkerd-sp-validator', component: 'destination', keyEncodings: GO_KEY_ENCODINGS },
+  { valuesKey: 'policyValidator', propsKey: 'policyValidator', service: 'linkerd-policy-validator', component: 'destination', keyEncodings: POLICY_CONTROLLER_KEY_ENCODINGS },
 ];
 
 /** A controller container: the Linkerd controller image running one sub-command. */
@@ -263,7 +265,7 @@ export class LinkerdControlPlane extends Chart {
     const webhooks = new Map<string, BoundWebhookTls>();
     for (const spec of WEBHOOKS) {
       const source = props[spec.propsKey]?.tls ?? WebhookTls.generated();
-      const bound = source.bind(this, { field: `${spec.propsKey}.tls`, serviceName: spec.service, namespace: this.controlPlaneNamespace, keyMaterial: props.keyMaterial });
+      const bound = source.bind(this, { field: `${spec.propsKey}.tls`, serviceName: spec.service, namespace: this.controlPlaneNamespace, keyMaterial: props.keyMaterial, acceptedKeyEncodings: spec.keyEncodings });
       webhooks.set(spec.valuesKey, bound);
       const wv = values[spec.valuesKey] as WebhookValues;
       wv.externalSecret = bound.secret === undefined;
