@@ -13,6 +13,7 @@ import {
   Heartbeat, IssuerCertificate, KeyMaterial, LinkerdControlPlane, LinkerdControlPlaneProps, LinkerdCrds,
   synthesizeManifests, TrustAnchors, WebhookTls, writeManifests,
 } from '../src';
+import { injectCases } from './inject-cases';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHARED = path.resolve(ROOT, '..', 'shared');
@@ -24,9 +25,10 @@ const MIN_SCORE = 99.5;
 const cert = (name: string) => fs.readFileSync(path.join(REFERENCE, 'certs', name), 'utf8');
 
 /** The reference renders' own certificates, and a seed for the webhook certificates upstream generates randomly. */
-function referenceIdentity(): Pick<LinkerdControlPlaneProps, 'identity' | 'keyMaterial' | 'heartbeat'> {
+function referenceIdentity(): Pick<LinkerdControlPlaneProps, 'identity' | 'keyMaterial' | 'emitGeneratedPrivateKeys' | 'heartbeat'> {
   return {
     keyMaterial: KeyMaterial.fromSeed({ seed: 'cdk8s-linkerd conformance webhooks', notBefore: '2026-11-27T00:00:00Z' }),
+    emitGeneratedPrivateKeys: true,
     identity: {
       trustAnchors: TrustAnchors.fromPem(cert('ca.crt')),
       issuer: IssuerCertificate.fromPem({ certificatePem: cert('issuer.crt'), privateKeyPem: cert('issuer.key') }),
@@ -65,6 +67,13 @@ const CASES: Record<string, (app: App) => void> = {
   },
 };
 
+/** Reference files of cases not scored against `<name>.yaml`: the proxy-injection goldens (scripts/inject-cases.ts). */
+const REFERENCES: Record<string, string> = {};
+for (const [name, c] of Object.entries(injectCases(REFERENCE))) {
+  CASES[name] = (app) => c.build(app);
+  REFERENCES[name] = c.reference;
+}
+
 function python(args: string[]): { status: number; stdout: string } {
   const result = spawnSync('python3', [CONFORM, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw result.error;
@@ -85,7 +94,7 @@ function main(): void {
     build(app);
     const dir = path.join(OUT, name);
     writeManifests(synthesizeManifests(app), dir);
-    const compare = python(['compare', path.join(REFERENCE, `${name}.yaml`), dir, '--show', '30', '--json', `${dir}.compare.json`]);
+    const compare = python(['compare', REFERENCES[name] ?? path.join(REFERENCE, `${name}.yaml`), dir, '--show', '30', '--json', `${dir}.compare.json`]);
     fs.writeFileSync(`${dir}.compare.txt`, compare.stdout);
     const score = /conformance: ([\d.]+)%/.exec(compare.stdout)?.[1];
     const checked = python(['check', dir]);

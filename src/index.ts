@@ -5,4 +5,6 @@ export * from './crds';
 export * from './identity';
 export * from './proxy';
 export * from './control-plane';
+export * from './mesh';
 export * from './check';
+export * from './policy';

@@ -2,6 +2,7 @@
 import { App, Duration } from 'cdk8s';
 import { LinkerdControlPlane } from './control-plane';
 import { LinkerdCrds } from './crds';
+import { addDemoApp } from './demo';
 import { IssuerCertificate, KeyMaterial, TrustAnchors } from './identity';
 import { runSynth } from './synth';
 
@@ -12,18 +13,22 @@ import { runSynth } from './synth';
  */
 const DEMO_SEED = 'cdk8s-linkerd demo mesh - not for production clusters';
 
-/** The default mesh `npm run synth` writes into dist/: CRDs, then the control plane. */
+/** The default mesh `npm run synth` writes into dist/: CRDs, the control plane, then a demo app. */
 export function buildApp(): App {
   const app = new App();
   const crds = new LinkerdCrds(app, 'linkerd-crds');
   const controlPlane = new LinkerdControlPlane(app, 'linkerd-control-plane', {
     keyMaterial: KeyMaterial.fromSeed({ seed: DEMO_SEED, notBefore: '2026-11-01T00:00:00Z' }),
+    // The demo's issuer and webhook keys are derived from DEMO_SEED and written into dist/ on purpose.
+    emitGeneratedPrivateKeys: true,
     identity: {
       trustAnchors: TrustAnchors.generated({ validity: Duration.days(3650) }),
       issuer: IssuerCertificate.generated({ validity: Duration.days(730) }),
     },
   });
   controlPlane.addDependency(crds);
+  // A three-tier app built with cdk8s-plus-27, meshed both by annotation and statically.
+  addDemoApp(app, controlPlane);
   return app;
 }
 

@@ -1,8 +1,13 @@
+import { LinkerdConfigError } from '../errors';
 import { CheckContext, CheckRule, Finding, Severity } from './finding';
 import { CHECK_RULES } from './rules';
 
 export interface CheckOptions {
-  /** Codes to leave out of the result, e.g. `['L5D105']`. @default - none */
+  /**
+   * Codes to leave out of the result, e.g. `['L5D111']`. Each must be a code of one of the
+   * rules, so that a typo cannot silently suppress nothing.
+   * @default - none
+   */
   readonly suppress?: string[];
   /** "Now" for expiry checks. @default - none: date-dependent checks are skipped */
   readonly now?: Date;
@@ -12,20 +17,37 @@ export interface CheckOptions {
   readonly rules?: CheckRule[];
 }
 
-/** Runs the checks over a set of manifests; findings come sorted by severity, code and object. */
+/** Runs the checks over a set of manifests; findings come sorted by severity, code, object and field. */
 export function runChecks(objects: ReadonlyArray<Record<string, any>>, options: CheckOptions = {}): Finding[] {
-  const context: CheckContext = {
-    objects,
-    now: options.now,
-    expiryHorizonDays: options.expiryHorizonDays ?? 60,
-  };
+  const rules = options.rules ?? CHECK_RULES;
+  const horizon = options.expiryHorizonDays ?? 60;
+  if (!Number.isInteger(horizon) || horizon < 0) {
+    throw new LinkerdConfigError('checks', 'expiryHorizonDays', `${JSON.stringify(horizon)} is not a whole number of days`, 'use 0 or more, e.g. 60 like linkerd check');
+  }
+  if (options.now !== undefined && !(options.now instanceof Date && !Number.isNaN(options.now.getTime()))) {
+    throw new LinkerdConfigError('checks', 'now', `${String(options.now)} is not a valid Date`, 'pass a Date, e.g. new Date("2027-01-01T00:00:00Z")');
+  }
+  const known = new Set(listCheckCodes(rules).map((c) => c.code));
+  const unknown = (options.suppress ?? []).filter((c) => !known.has(c));
+  if (unknown.length > 0) {
+    throw new LinkerdConfigError('checks', 'suppress', `${unknown.map((c) => JSON.stringify(c)).join(', ')} ${unknown.length === 1 ? 'is not a check code' : 'are not check codes'}`,
+      'use codes as listed by "cdk8s-linkerd check --list", e.g. L5D111');
+  }
+  const context: CheckContext = { objects, now: options.now, expiryHorizonDays: horizon };
   const suppressed = new Set(options.suppress ?? []);
-  const findings = (options.rules ?? CHECK_RULES).flatMap((rule) => rule.run(context)).filter((f) => !suppressed.has(f.code));
+  const findings = rules.flatMap((rule) => rule.run(context)).filter((f) => !suppressed.has(f.code));
   const rank = (f: Finding) => (f.severity === Severity.ERROR ? 0 : 1);
-  return findings.sort((a, b) => rank(a) - rank(b) || a.code.localeCompare(b.code) || (a.object ?? '').localeCompare(b.object ?? ''));
+  return findings.sort((a, b) => rank(a) - rank(b) || a.code.localeCompare(b.code) || (a.object ?? '').localeCompare(b.object ?? '')
+    || (a.field ?? '').localeCompare(b.field ?? ''));
 }
 
 /** `ERROR L5D101 Secret linkerd/linkerd-identity-issuer data.crt.pem: message` */
 export function formatFinding(f: Finding): string {
   return `${f.severity.toUpperCase()} ${f.code}${f.object ? ` ${f.object}` : ''}${f.field ? ` ${f.field}` : ''}: ${f.message}`;
+}
+
+/** Every code the rules can report, with its description, sorted by code. */
+export function listCheckCodes(rules: CheckRule[] = CHECK_RULES): Array<{ code: string; description: string }> {
+  return rules.flatMap((r) => Object.entries(r.codes).map(([code, description]) => ({ code, description })))
+    .sort((a, b) => a.code.localeCompare(b.code));
 }

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import type { Toleration } from 'kubernetes-types/core/v1';
-import { IssuerCertificate, KeyMaterial, TrustAnchors, WebhookTls } from '../identity';
+import { KeyMaterial, LinkerdIdentityProps, WebhookTls } from '../identity';
 import { ContainerResources, ImagePullPolicy, LogFormat, ProxySettings } from '../proxy/proxy-spec';
 import { Heartbeat } from './heartbeat';
 
@@ -10,26 +10,6 @@ export enum WebhookFailurePolicy {
   IGNORE = 'Ignore',
   /** Reject the request. */
   FAIL = 'Fail',
-}
-
-/** The mesh identity: who is trusted and who signs workload certificates. */
-export interface LinkerdIdentityProps {
-  /** The trust anchor bundle every proxy trusts. */
-  readonly trustAnchors: TrustAnchors;
-  /** The intermediate CA the identity controller issues workload certificates with. */
-  readonly issuer: IssuerCertificate;
-  /**
-   * The ConfigMap `linkerd-identity-trust-roots` is managed outside this library (for example by
-   * trust-manager), so it is not emitted (Linkerd's `identity.externalCA`).
-   * @default false
-   */
-  readonly externalCA?: boolean;
-  /** Trust domain of workload identities. @default - the cluster domain */
-  readonly trustDomain?: string;
-  /** Lifetime of workload certificates. @default Duration.hours(24) */
-  readonly issuanceLifetime?: Duration;
-  /** Clock skew tolerated when issuing. @default Duration.seconds(20) */
-  readonly clockSkewAllowance?: Duration;
 }
 
 /** One admission webhook served by the control plane. */
@@ -84,7 +64,7 @@ export interface LinkerdControlPlaneProps {
    * @default true
    */
   readonly createNamespace?: boolean;
-  /** Trust anchors and issuer. */
+  /** Trust anchors, issuer, and who writes the trust-roots ConfigMap. */
   readonly identity: LinkerdIdentityProps;
   /**
    * Where generated certificates get their keys. Needed by every `generated()` certificate
@@ -92,6 +72,15 @@ export interface LinkerdControlPlaneProps {
    * @default - none: every certificate must then be given explicitly
    */
   readonly keyMaterial?: KeyMaterial;
+  /**
+   * Acknowledges that the output holds private keys generated from `keyMaterial`: the identity
+   * issuer's (`IssuerCertificate.generated()`) and the webhooks' (`WebhookTls.generated()`, the
+   * default) are written into Secrets. Without it such a synth fails, so that keys never end up
+   * in manifests (and in Git) unnoticed; see README, "Keys and Git". Keys you give yourself go
+   * through props named `privateKeyPem`, and cert-manager or existing Secrets emit no key at all.
+   * @default false
+   */
+  readonly emitGeneratedPrivateKeys?: boolean;
   /**
    * Upstream's HA preset: 3 replicas, PodDisruptionBudgets, pod anti-affinity, resource
    * requests and limits, webhooks that fail closed. Individual props still override it.

@@ -1,19 +1,22 @@
 import { createHash } from 'node:crypto';
 import { ApiObject, Chart, Duration } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import type { Container, PodSpec, Volume, VolumeMount } from 'kubernetes-types/core/v1';
 import { stringify } from 'yaml';
 import { LinkerdConfigError } from '../errors';
-import { BoundWebhookTls, GO_KEY_ENCODINGS, POLICY_CONTROLLER_KEY_ENCODINGS, PrivateKeyEncoding, WebhookTls } from '../identity';
+import { BoundWebhookTls, GO_KEY_ENCODINGS, IdentityManifest, POLICY_CONTROLLER_KEY_ENCODINGS, PrivateKeyEncoding, WebhookTls } from '../identity';
+import { resolveIdentity } from '../identity/resolve-identity';
 import { MeshedWorkload, ProxyBuilder, prune, renderResources } from '../proxy/proxy-builder';
-import { applyProxySettings, cidrList, resourceValues } from '../proxy/proxy-spec';
+import { resourceValues } from '../proxy/proxy-spec';
+import { InstalledControlPlane, InstalledControlPlaneProps } from '../mesh/installed-control-plane';
+import { ILinkerdMesh, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from '../mesh/mesh';
+import { meshNamespace, meshWorkload } from '../mesh/meshing';
 import * as check from '../validate';
 import { CREATED_BY, LINKERD_CRDS_CHART_VERSION } from '../version';
 import { LinkerdControlPlaneProps } from './control-plane-props';
 import { Heartbeat } from './heartbeat';
-import { applyHighAvailability } from './high-availability';
 import * as rbac from './rbac';
-import { defaultValues, LinkerdValues, ResourceValues, trustDomainOf, WebhookValues } from './values';
+import { LinkerdValues, resolveMeshValues, ResourceValues, trustDomainOf, WebhookValues } from './values';
 
 /** The three admission webhooks and where each one's certificate is served from. */
 interface WebhookSpec {
@@ -72,7 +75,16 @@ interface ControllerDeploymentSpec {
  * webhooks, and the `linkerd-config` document the injector reads. Output is deterministic: the
  * same props give byte-identical manifests.
  */
-export class LinkerdControlPlane extends Chart {
+export class LinkerdControlPlane extends Chart implements ILinkerdMesh {
+  /**
+   * A control plane installed elsewhere (another app, Helm, the CLI), for meshing workloads of
+   * this app: give the props it was installed with (the LinkerdControlPlaneProps themselves
+   * will do); only those that shape proxies are read, and nothing is emitted.
+   */
+  public static fromInstalled(scope: Construct, id: string, props: InstalledControlPlaneProps = {}): ILinkerdMesh {
+    return new InstalledControlPlane(scope, id, props);
+  }
+
   /** Namespace of the control plane. */
   public readonly controlPlaneNamespace: string;
   /**
@@ -88,6 +100,16 @@ export class LinkerdControlPlane extends Chart {
 
   private readonly _values: LinkerdValues;
   private readonly baseLabels: Record<string, string>;
+
+  /** Enables injection for every pod of a namespace; see `ILinkerdMesh.meshNamespace`. */
+  public meshNamespace(namespace: IConstruct, options?: MeshNamespaceOptions): NamespaceMesh {
+    return meshNamespace(namespace, options);
+  }
+
+  /** Meshes one workload, by annotation or statically; see `ILinkerdMesh.meshWorkload`. */
+  public meshWorkload(workload: IConstruct, options?: MeshWorkloadOptions): WorkloadMesh {
+    return meshWorkload(this, workload, options);
+  }
 
   public constructor(scope: Construct, id: string, props: LinkerdControlPlaneProps) {
     super(scope, id);
@@ -105,6 +127,7 @@ export class LinkerdControlPlane extends Chart {
     this.renderServiceAccounts();
     const webhookSecrets = this.renderWebhookSecrets(tls);
     this.renderIdentityObjects(tls.issuer);
+    this.renderCertManagerObjects(tls.manifests);
     const config = this.renderConfig();
     this.renderRbac();
     this.renderServices();
@@ -120,25 +143,9 @@ export class LinkerdControlPlane extends Chart {
   // ---------------------------------------------------------------- values
 
   private resolveValues(props: LinkerdControlPlaneProps): LinkerdValues {
-    const values = defaultValues();
-    if (props.highAvailability) applyHighAvailability(values);
-
-    if (props.clusterDomain !== undefined) values.clusterDomain = check.dnsSubdomain(this, 'clusterDomain', props.clusterDomain);
-    if (props.clusterNetworks !== undefined) values.clusterNetworks = cidrList(this, 'clusterNetworks', props.clusterNetworks);
-    const trustDomain = props.identity.trustDomain ?? values.clusterDomain;
-    values.identityTrustDomain = check.dnsSubdomain(this, 'identity.trustDomain', trustDomain);
-    if (props.ipv6 !== undefined) values.disableIPv6 = !props.ipv6;
-    if (props.cni !== undefined) values.cniEnabled = props.cni;
-
-    if (props.registry !== undefined) {
-      const registry = props.registry.replace(/\/+$/, '');
-      check.imageName(this, 'registry', `${registry}/controller`);
-      values.controllerImage = `${registry}/controller`;
-      values.proxy.image.name = `${registry}/proxy`;
-      (values.debugContainer as { image: { name: string } }).image.name = `${registry}/debug`;
-    }
-    if (props.version !== undefined) values.linkerdVersion = check.imageTag(this, 'version', props.version);
-    if (props.imagePullPolicy !== undefined) values.imagePullPolicy = props.imagePullPolicy;
+    // What shapes the proxies is resolved by the function meshing outside a control plane uses too.
+    const values = resolveMeshValues(this, props);
+    const trustDomain = values.identityTrustDomain;
     if (props.imagePullSecrets !== undefined) {
       values.imagePullSecrets = props.imagePullSecrets.map((name, i) => ({ name: check.dnsSubdomain(this, `imagePullSecrets[${i}]`, name) }));
     }
@@ -183,14 +190,12 @@ export class LinkerdControlPlane extends Chart {
     if (props.resources?.policyController) {
       values.policyController.resources = resourceValues(this, 'resources.policyController', props.resources.policyController);
     }
-    if (props.proxy) applyProxySettings(this, 'proxy', values, props.proxy);
 
     const identity = values.identity;
     if (props.identity.issuanceLifetime) {
       identity.issuer.issuanceLifetime = goDuration(this.positive('identity.issuanceLifetime', props.identity.issuanceLifetime));
     }
     if (props.identity.clockSkewAllowance) identity.issuer.clockSkewAllowance = goDuration(props.identity.clockSkewAllowance);
-    if (props.identity.externalCA !== undefined) identity.externalCA = props.identity.externalCA;
 
     if (props.prometheusUrl !== undefined) {
       if (!/^https?:\/\/[^\s]+$/.test(props.prometheusUrl)) {
@@ -251,22 +256,28 @@ export class LinkerdControlPlane extends Chart {
   // ---------------------------------------------------------------- certificates
 
   private resolveCertificates(props: LinkerdControlPlaneProps, values: LinkerdValues) {
-    const anchors = props.identity.trustAnchors.bind(this, { field: 'identity.trustAnchors', keyMaterial: props.keyMaterial });
-    values.identityTrustAnchorsPEM = anchors.pem;
-    const issuer = props.identity.issuer.bind(this, {
-      field: 'identity.issuer',
-      anchors,
+    const ns = this.controlPlaneNamespace;
+    const identity = resolveIdentity(this, props.identity, {
       keyMaterial: props.keyMaterial,
+      namespace: ns,
       trustDomain: trustDomainOf(values),
-      controlPlaneNamespace: this.controlPlaneNamespace,
+      issuanceLifetime: props.identity.issuanceLifetime ?? Duration.hours(24),
+      clockSkewAllowance: props.identity.clockSkewAllowance ?? Duration.seconds(20),
     });
+    const { anchors, issuer } = identity;
+    values.identityTrustAnchorsPEM = anchors.pem;
+    values.identity.externalCA = identity.externalCA;
     values.identity.issuer.scheme = issuer.scheme;
     values.identity.issuer.tls.crtPEM = issuer.certificatePem ?? '';
+    const generatedKeys: string[] = issuer.generated && issuer.privateKeyPem ? [`Secret ${ns}/linkerd-identity-issuer (key.pem)`] : [];
+    const manifests: IdentityManifest[] = [...identity.manifests];
     const webhooks = new Map<string, BoundWebhookTls>();
     for (const spec of WEBHOOKS) {
       const source = props[spec.propsKey]?.tls ?? WebhookTls.generated();
-      const bound = source.bind(this, { field: `${spec.propsKey}.tls`, serviceName: spec.service, namespace: this.controlPlaneNamespace, keyMaterial: props.keyMaterial, acceptedKeyEncodings: spec.keyEncodings });
+      const bound = source.bind(this, { field: `${spec.propsKey}.tls`, serviceName: spec.service, namespace: ns, keyMaterial: props.keyMaterial, acceptedKeyEncodings: spec.keyEncodings });
       webhooks.set(spec.valuesKey, bound);
+      if (bound.generated && bound.secret) generatedKeys.push(`Secret ${ns}/${spec.service}-k8s-tls (tls.key)`);
+      manifests.push(...(bound.manifests ?? []).map((m) => ({ ...m, component: m.component ?? (m.kind === 'Certificate' ? spec.component : undefined) })));
       const wv = values[spec.valuesKey] as WebhookValues;
       wv.externalSecret = bound.secret === undefined;
       wv.injectCaFrom = bound.injectCaFrom ?? '';
@@ -275,7 +286,29 @@ export class LinkerdControlPlane extends Chart {
       wv.caBundle = bound.secret === undefined ? bound.caBundlePem ?? '' : '';
       wv.crtPEM = '';
     }
-    return { anchors, issuer, webhooks };
+    if (generatedKeys.length > 0 && props.emitGeneratedPrivateKeys !== true) {
+      throw new LinkerdConfigError(this, 'emitGeneratedPrivateKeys',
+        `is not set, but the output would hold private keys generated from keyMaterial: ${generatedKeys.join(', ')}`,
+        'set emitGeneratedPrivateKeys: true to acknowledge it and keep the output out of Git (README, "Keys and Git"), '
+        + 'or let cert-manager issue them (IssuerCertificate.issuedByCertManager, WebhookTls.issuedByCertManager) so that no key is emitted');
+    }
+    return { anchors, issuer, webhooks, manifests: this.uniqueManifests(manifests) };
+  }
+
+  /** The same Issuer may serve several Certificates: keep one copy, and fail on two different objects of one name. */
+  private uniqueManifests(manifests: IdentityManifest[]): IdentityManifest[] {
+    const byKey = new Map<string, IdentityManifest>();
+    for (const m of manifests) {
+      const key = `${m.apiVersion.split('/')[0]}/${m.kind}/${m.namespace ?? ''}/${m.name}`;
+      const seen = byKey.get(key);
+      if (seen === undefined) {
+        byKey.set(key, m);
+      } else if (JSON.stringify(seen.body) !== JSON.stringify(m.body)) {
+        throw new LinkerdConfigError(this, 'identity', `two different ${m.kind} objects would both be named ${m.namespace ? `${m.namespace}/` : ''}${m.name}`,
+          'give the cert-manager issuers of the identity issuer and of the webhooks different names, or use the same issuer for both');
+      }
+    }
+    return [...byKey.values()];
   }
 
   // ---------------------------------------------------------------- objects
@@ -348,6 +381,21 @@ export class LinkerdControlPlane extends Chart {
     if (!this._values.identity.externalCA) {
       this.obj('identity-trust-roots', 'v1', 'ConfigMap', this.componentMeta('linkerd-identity-trust-roots', 'identity'), {
         data: { 'ca-bundle.crt': this._values.identityTrustAnchorsPEM.trim() },
+      });
+    }
+  }
+
+  /** cert-manager Issuers and Certificates, and the trust-manager Bundle, that the identity sources ask for. */
+  private renderCertManagerObjects(manifests: IdentityManifest[]): void {
+    for (const m of manifests) {
+      const meta = this.componentMeta(m.name, m.component, { namespaced: m.namespace !== undefined });
+      const labels = { ...meta.labels, ...this._values.commonLabels };
+      // The body is used as built: an empty `selfSigned: {}` is what makes a self-signed Issuer.
+      new ApiObject(this, `${m.kind.toLowerCase()}-${m.namespace ?? 'cluster'}-${m.name}`, {
+        apiVersion: m.apiVersion,
+        kind: m.kind,
+        metadata: prune({ ...meta, namespace: m.namespace, labels }),
+        ...structuredClone(m.body),
       });
     }
   }

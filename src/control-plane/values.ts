@@ -1,4 +1,9 @@
+import { IConstruct } from 'constructs';
+import { applyProxySettings } from '../proxy/proxy-settings';
+import { cidrList, ImagePullPolicy, ProxySettings } from '../proxy/proxy-spec';
+import * as check from '../validate';
 import { LINKERD_VERSION } from '../version';
+import { applyHighAvailability } from './high-availability';
 
 /**
  * The chart-shaped values tree of a Linkerd control plane.
@@ -378,4 +383,63 @@ export function defaultValues(): LinkerdValues {
 /** The identity trust domain: `identityTrustDomain`, or the cluster domain when that is empty. */
 export function trustDomainOf(values: LinkerdValues): string {
   return values.identityTrustDomain || values.clusterDomain;
+}
+
+/**
+ * The props that shape injected proxies, in the words of LinkerdControlPlaneProps: what meshing
+ * a workload needs to know about its control plane. Any LinkerdControlPlaneProps is one.
+ */
+export interface MeshValuesProps {
+  /** Upstream's HA preset, which also sets proxy requests and limits. @default false */
+  readonly highAvailability?: boolean;
+  /** @default 'cluster.local' */
+  readonly clusterDomain?: string;
+  /** @default 10.0.0.0/8, 100.64.0.0/10, 172.16.0.0/12, 192.168.0.0/16, fd00::/8 */
+  readonly clusterNetworks?: string[];
+  /** Only the trust domain is read here. @default - trust domain = cluster domain */
+  readonly identity?: { readonly trustDomain?: string };
+  /** @default false */
+  readonly ipv6?: boolean;
+  /** @default false */
+  readonly cni?: boolean;
+  /** @default 'cr.l5d.io/linkerd' */
+  readonly registry?: string;
+  /** @default 'edge-26.8.3' */
+  readonly version?: string;
+  /** @default ImagePullPolicy.IF_NOT_PRESENT */
+  readonly imagePullPolicy?: ImagePullPolicy;
+  /** @default - upstream's */
+  readonly proxy?: ProxySettings;
+}
+
+/**
+ * Resolves the mesh-wide values that shape proxies (chart defaults, HA preset, cluster and image
+ * props, proxy settings), validating each prop. The control plane starts its values tree with
+ * it, and meshing against a control plane installed elsewhere builds the same tree from the same
+ * props. Errors name `scope` and the prop.
+ */
+export function resolveMeshValues(scope: IConstruct, props: MeshValuesProps): LinkerdValues {
+  const values = defaultValues();
+  if (props.highAvailability) applyHighAvailability(values);
+
+  if (props.clusterDomain !== undefined) values.clusterDomain = check.dnsSubdomain(scope, 'clusterDomain', props.clusterDomain);
+  if (props.clusterNetworks !== undefined) values.clusterNetworks = cidrList(scope, 'clusterNetworks', props.clusterNetworks);
+  const trustDomain = props.identity?.trustDomain ?? values.clusterDomain;
+  values.identityTrustDomain = check.dnsSubdomain(scope, 'identity.trustDomain', trustDomain);
+  if (props.ipv6 !== undefined) values.disableIPv6 = !props.ipv6;
+  if (props.cni !== undefined) values.cniEnabled = props.cni;
+
+  if (props.registry !== undefined) {
+    const registry = props.registry.replace(/\/+$/, '');
+    check.imageName(scope, 'registry', `${registry}/controller`);
+    values.controllerImage = `${registry}/controller`;
+    values.proxy.image.name = `${registry}/proxy`;
+    (values.debugContainer as { image: { name: string } }).image.name = `${registry}/debug`;
+  }
+  if (props.version !== undefined) values.linkerdVersion = check.imageTag(scope, 'version', props.version);
+  if (props.imagePullPolicy !== undefined) {
+    values.imagePullPolicy = check.oneOf(scope, 'imagePullPolicy', props.imagePullPolicy, Object.values(ImagePullPolicy));
+  }
+  if (props.proxy) applyProxySettings(scope, 'proxy', values, props.proxy);
+  return values;
 }

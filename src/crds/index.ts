@@ -4,6 +4,7 @@ export type { JSONSchemaProps } from './schema';
 export * from './authorization-policy';
 export * from './egress-network';
 export * from './external-workload';
+export * from './gateway-api';
 export * from './http-local-rate-limit-policy';
 export * from './http-route';
 export * from './meshtls-authentication';

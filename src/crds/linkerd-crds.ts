@@ -4,6 +4,7 @@ import { AUTHORIZATION_POLICY_CRD } from './authorization-policy';
 import { CrdDefinition, crdName, CrdNames, CrdVersion, PrinterColumn } from './definition';
 import { EGRESS_NETWORK_CRD } from './egress-network';
 import { EXTERNAL_WORKLOAD_CRD } from './external-workload';
+import { GatewayApiCrds } from './gateway-api';
 import { HTTP_LOCAL_RATE_LIMIT_POLICY_CRD } from './http-local-rate-limit-policy';
 import { HTTP_ROUTE_CRD } from './http-route';
 import { MESHTLS_AUTHENTICATION_CRD } from './meshtls-authentication';
@@ -41,6 +42,15 @@ export interface LinkerdCrdManifestsOptions {
    * @default 'linkerd'
    */
   readonly controlPlaneNamespace?: string;
+
+  /**
+   * Who provides the Gateway API route CRDs Linkerd's routes depend on.
+   * `GatewayApiCrds.bundled()` emits them (Gateway API v1.1.1, experimental channel) before the
+   * Linkerd CRDs, like the chart's `installGatewayAPI: true`; `GatewayApiCrds.external(...)`
+   * records a separate install and emits nothing.
+   * @default - none emitted (the chart's default); the cluster must get them elsewhere
+   */
+  readonly gatewayApi?: GatewayApiCrds;
 }
 
 export interface LinkerdCrdsProps extends ChartProps, LinkerdCrdManifestsOptions {}
@@ -82,6 +92,8 @@ export interface CrdVersionManifest {
 export class LinkerdCrds extends Chart {
   /** Namespace recorded in each CRD's `linkerd.io/control-plane-ns` label. */
   public readonly controlPlaneNamespace: string;
+  /** Who provides the Gateway API route CRDs; undefined when not modelled. */
+  public readonly gatewayApi?: GatewayApiCrds;
 
   public constructor(scope: Construct, id: string, props: LinkerdCrdsProps = {}) {
     super(scope, id, props);
@@ -89,8 +101,10 @@ export class LinkerdCrds extends Chart {
       throw new LinkerdConfigError(this, 'namespace', 'CustomResourceDefinitions are cluster-scoped', 'leave namespace unset');
     }
     this.controlPlaneNamespace = dnsLabel(this, 'controlPlaneNamespace', props.controlPlaneNamespace ?? DEFAULT_CONTROL_PLANE_NAMESPACE);
+    props.gatewayApi?._validate(this, 'gatewayApi');
+    this.gatewayApi = props.gatewayApi;
 
-    for (const manifest of renderAll(this.controlPlaneNamespace)) {
+    for (const manifest of renderAll(this.controlPlaneNamespace, props.gatewayApi)) {
       new ApiObject(this, manifest.metadata.name, manifest);
     }
   }
@@ -102,22 +116,27 @@ export class LinkerdCrds extends Chart {
  */
 export function linkerdCrdManifests(options: LinkerdCrdManifestsOptions = {}): CrdManifest[] {
   const namespace = dnsLabel('linkerdCrdManifests', 'controlPlaneNamespace', options.controlPlaneNamespace ?? DEFAULT_CONTROL_PLANE_NAMESPACE);
-  return renderAll(namespace);
+  options.gatewayApi?._validate('linkerdCrdManifests', 'gatewayApi');
+  return renderAll(namespace, options.gatewayApi);
 }
 
-function renderAll(controlPlaneNamespace: string): CrdManifest[] {
+function renderAll(controlPlaneNamespace: string, gatewayApi?: GatewayApiCrds): CrdManifest[] {
   // A deep copy: the definitions share schema fragments, and callers may edit what they get.
-  return structuredClone(LINKERD_CRDS.map((definition) => renderCrd(definition, controlPlaneNamespace)));
+  return structuredClone([
+    // The chart renders the bundled Gateway API CRDs first.
+    ...(gatewayApi?.definitions ?? []).map((definition) => renderCrd(definition, controlPlaneNamespace, gatewayApi!.annotations())),
+    ...LINKERD_CRDS.map((definition) => renderCrd(definition, controlPlaneNamespace)),
+  ]);
 }
 
-function renderCrd(definition: CrdDefinition, controlPlaneNamespace: string): CrdManifest {
+function renderCrd(definition: CrdDefinition, controlPlaneNamespace: string, annotations: Record<string, string> = {}): CrdManifest {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
     metadata: {
       name: crdName(definition),
       labels: { [CONTROL_PLANE_NS_LABEL]: controlPlaneNamespace },
-      annotations: { 'linkerd.io/created-by': CREATED_BY },
+      annotations: { ...annotations, 'linkerd.io/created-by': CREATED_BY },
     },
     spec: {
       group: definition.group,

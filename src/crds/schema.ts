@@ -30,6 +30,8 @@ export interface JSONSchemaProps {
   readonly 'x-kubernetes-preserve-unknown-fields'?: boolean;
   readonly 'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
   readonly 'x-kubernetes-list-map-keys'?: readonly string[];
+  /** CEL rules; Linkerd's own CRDs have none, the Gateway API CRDs it can bundle do. */
+  readonly 'x-kubernetes-validations'?: ReadonlyArray<{ readonly message: string; readonly rule: string }>;
 }
 
 /** Options every builder accepts. */

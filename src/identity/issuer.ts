@@ -5,11 +5,13 @@ import * as check from '../validate';
 import {
   CertificateAndKeyPem, chainToAnchor, KeyUsage, ParsedCertificate, parseCertificates,
 } from './certificate';
+import { CertManagerIssuer } from './cert-manager-issuer';
 import { issueCertificate } from './issue-certificate';
 import { KeyMaterial } from './key-material';
+import { IdentityManifest } from './manifest';
 import { EcdsaP256Key, keyMatchesCertificate, parsePrivateKey, PrivateKeyEncoding } from './private-key';
-import { requireKeyMaterial, validityEnd } from './source-support';
-import { BoundTrustAnchors } from './trust-anchors';
+import { certManagerDurations, goDurationText, parseNotBefore, requireKeyMaterial, validityEnd } from './source-support';
+import { BoundTrustAnchors, TrustAnchors } from './trust-anchors';
 
 /** Props of `IssuerCertificate.generated`. */
 export interface GeneratedIssuerCertificateProps {
@@ -26,6 +28,54 @@ export interface GeneratedIssuerCertificateProps {
    * @default PrivateKeyEncoding.SEC1 - as `linkerd install` writes it
    */
   readonly keyEncoding?: PrivateKeyEncoding;
+
+  /**
+   * The generated anchor that signs the issuer, when the trust anchors hold several (a
+   * rotation): pass the very `TrustAnchors.generated(...)` object that is in the bundle.
+   * @default - the one generated anchor of the trust anchors
+   */
+  readonly signedBy?: TrustAnchors;
+
+  /**
+   * Start of validity, as a Date or an ISO 8601 string with a zone. An issuer with its own
+   * `notBefore` gets its own key (key label `identity-issuer:<name>@<notBefore>`).
+   * @default - the signing anchor's `notBefore`; key label `identity-issuer:<name>`
+   */
+  readonly notBefore?: Date | string;
+}
+
+/** Props of `IssuerCertificate.fromExistingSecret`. */
+export interface ExistingIssuerSecretProps {
+  /**
+   * Which keys the Secret `linkerd-identity-issuer` holds: `kubernetes.io/tls` (`tls.crt`,
+   * `tls.key`, as cert-manager writes them) or `linkerd.io/tls` (`crt.pem`, `key.pem`, as
+   * `linkerd install` writes them).
+   * @default 'kubernetes.io/tls'
+   */
+  readonly scheme?: IssuerScheme;
+}
+
+/** Props of `IssuerCertificate.issuedByCertManager`. */
+export interface CertManagerIssuerCertificateProps {
+  /**
+   * The cert-manager issuer that signs the identity issuer: a CA issuer whose CA certificate is
+   * one of the trust anchors (e.g. `CertManagerIssuer.ca({ secretName: 'linkerd-trust-anchor' })`).
+   */
+  readonly issuer: CertManagerIssuer;
+
+  /**
+   * Lifetime of each identity issuer certificate cert-manager issues.
+   * @default Duration.hours(48) - as Linkerd's cert-manager guide
+   */
+  readonly duration?: Duration;
+
+  /**
+   * How long before expiry cert-manager renews it. Must exceed the issuance lifetime plus the
+   * clock skew allowance (so a workload certificate issued just before a renewal is never cut
+   * short by its issuer's expiry) and stay below `duration`.
+   * @default Duration.hours(25) - as Linkerd's cert-manager guide, for the default 24h issuance lifetime
+   */
+  readonly renewBefore?: Duration;
 }
 
 /** What `IssuerCertificate.bind` needs from the control plane. */
@@ -43,6 +93,17 @@ export interface IssuerCertificateBindContext {
   readonly trustDomain: string;
   /** Namespace of the control plane, e.g. `linkerd`. */
   readonly controlPlaneNamespace: string;
+  /**
+   * Lifetime of workload certificates (`-identity-issuance-lifetime`): the issuer must be valid
+   * at least this long.
+   * @default - not checked
+   */
+  readonly issuanceLifetime?: Duration;
+  /**
+   * Clock skew allowance of the identity controller (`-identity-clock-skew-allowance`).
+   * @default Duration.seconds(20)
+   */
+  readonly clockSkewAllowance?: Duration;
 }
 
 /**
@@ -63,6 +124,17 @@ export interface BoundIssuerCertificate {
   readonly privateKeyPem?: string;
   /** End of validity of the issuer certificate. Absent for `kubernetes.io/tls`. */
   readonly notAfter?: Date;
+  /**
+   * Whether this library generated `privateKeyPem` (from the key material), as opposed to it
+   * being given as `privateKeyPem`.
+   * @default false
+   */
+  readonly generated?: boolean;
+  /**
+   * Objects to emit with the control plane (cert-manager Issuer and Certificate).
+   * @default - none
+   */
+  readonly manifests?: IdentityManifest[];
 }
 
 /**
@@ -97,7 +169,28 @@ export abstract class IssuerCertificate {
    * `tls.key`, `ca.crt`) in the control-plane namespace. Nothing is emitted for the issuer.
    */
   public static external(): IssuerCertificate {
-    return new ExternalIssuerCertificate();
+    return new ExternalIssuerCertificate('kubernetes.io/tls');
+  }
+
+  /**
+   * The Secret `linkerd-identity-issuer` exists in the control-plane namespace and is managed
+   * elsewhere (e.g. made once by `linkerd install`, or by your secret store's operator). No
+   * private key is emitted; the identity controller reads the keys `scheme` names.
+   */
+  public static fromExistingSecret(props: ExistingIssuerSecretProps = {}): IssuerCertificate {
+    return new ExternalIssuerCertificate(props.scheme ?? 'kubernetes.io/tls');
+  }
+
+  /**
+   * cert-manager issues the identity issuer: a `Certificate` `linkerd-identity-issuer` (ECDSA
+   * P-256, `isCA`, usages cert sign, crl sign, server auth, client auth; common name and DNS name
+   * `identity.<namespace>.<trustDomain>`; a new key on every renewal) writes the Secret
+   * `linkerd-identity-issuer` (type kubernetes.io/tls), which the identity controller reads with
+   * scheme `kubernetes.io/tls`. The Issuer or ClusterIssuer is emitted too unless it is a
+   * reference. No private key is emitted.
+   */
+  public static issuedByCertManager(props: CertManagerIssuerCertificateProps): IssuerCertificate {
+    return new CertManagerIssuerCertificate(props);
   }
 
   /** Resolves and validates the issuer; throws LinkerdConfigError naming `context.field`. */
@@ -114,11 +207,17 @@ function validateIssuer(
   certificates: ParsedCertificate[],
   pem: CertificateAndKeyPem,
   anchors: BoundTrustAnchors,
+  issuanceLifetime?: Duration,
 ): void {
   const certField = `${field}.certificatePem`;
   const keyField = `${field}.privateKeyPem`;
   const [issuer, ...intermediates] = certificates;
   const name = `issuer certificate ${issuer.subject}`;
+  if (issuanceLifetime !== undefined && issuer.notAfter.getTime() - issuer.notBefore.getTime() < issuanceLifetime.toMilliseconds()) {
+    throw new LinkerdConfigError(scope, certField,
+      `${name} is valid for ${Duration.millis(issuer.notAfter.getTime() - issuer.notBefore.getTime()).toHumanString()}, less than the issuance lifetime of workload certificates (${issuanceLifetime.toHumanString()})`,
+      'issue the issuer for months (e.g. Duration.days(365)), or shorten identity.issuanceLifetime');
+  }
   const reissue = 'issue the issuer as an ECDSA P-256 CA with pathlen 0, signed by a trust anchor with ECDSA-SHA256 (e.g. step certificate create ... --profile intermediate-ca)';
 
   if (!issuer.isCA) {
@@ -182,7 +281,7 @@ class PemIssuerCertificate extends IssuerCertificate {
 
   public bind(scope: IConstruct, context: IssuerCertificateBindContext): BoundIssuerCertificate {
     const certificates = parseCertificates(scope, `${context.field}.certificatePem`, this.props.certificatePem);
-    validateIssuer(scope, context.field, certificates, this.props, context.anchors);
+    validateIssuer(scope, context.field, certificates, this.props, context.anchors, context.issuanceLifetime);
     return {
       scheme: 'linkerd.io/tls',
       certificatePem: this.props.certificatePem,
@@ -200,24 +299,40 @@ class GeneratedIssuerCertificate extends IssuerCertificate {
   public bind(scope: IConstruct, context: IssuerCertificateBindContext): BoundIssuerCertificate {
     const field = context.field;
     const keyMaterial = requireKeyMaterial(scope, context.keyMaterial, `${field}: IssuerCertificate.generated()`);
-    const signer = context.anchors.signer;
-    if (signer === undefined) {
-      throw new LinkerdConfigError(scope, field,
-        'IssuerCertificate.generated() needs the trust anchor key, which only TrustAnchors.generated() has',
-        'use TrustAnchors.generated() with it, or give the issuer with IssuerCertificate.fromPem({ certificatePem, privateKeyPem })');
+    const signers = context.anchors.signers ?? [];
+    const chosen = this.props.signedBy === undefined
+      ? (signers.length === 1 ? signers[0] : undefined)
+      : signers.find((s) => s.source === this.props.signedBy);
+    if (chosen === undefined) {
+      const [problem, fix] = signers.length === 0
+        ? ['IssuerCertificate.generated() needs the trust anchor key, which only TrustAnchors.generated() has',
+          'use TrustAnchors.generated() with it, or give the issuer with IssuerCertificate.fromPem({ certificatePem, privateKeyPem })']
+        : this.props.signedBy === undefined
+          ? [`the trust anchors hold ${signers.length} generated anchors, so it is not clear which one signs the issuer`,
+            'pass signedBy: the TrustAnchors.generated(...) object of the anchor that signs, e.g. the old one before the switch, the new one after']
+          : ['signedBy is not one of the generated anchors of identity.trustAnchors',
+            'pass the very TrustAnchors.generated(...) object that is in the trust anchors (keep it in a variable and use it in both places)'];
+      throw new LinkerdConfigError(scope, this.props.signedBy === undefined ? field : `${field}.signedBy`, problem, fix);
     }
     const encoding = check.oneOf(scope, `${field}.keyEncoding`, this.props.keyEncoding ?? PrivateKeyEncoding.SEC1,
       [PrivateKeyEncoding.SEC1, PrivateKeyEncoding.PKCS8]);
-    const anchorCert = parseCertificates(scope, context.field, signer.certificatePem)[0];
+    const anchorCert = parseCertificates(scope, context.field, chosen.certificatePem)[0];
     const commonName = check.dnsSubdomain(scope, field, `identity.${context.controlPlaneNamespace}.${context.trustDomain}`);
-    const notBefore = keyMaterial.notBefore;
+    const ownStart = this.props.notBefore === undefined ? undefined : parseNotBefore(this.props.notBefore, scope, `${field}.notBefore`);
+    // Default: the start of the signing anchor, which is the key material's notBefore unless the anchor has its own.
+    const notBefore = ownStart ?? (anchorCert.notBefore.getTime() > keyMaterial.notBefore.getTime() ? anchorCert.notBefore : keyMaterial.notBefore);
     const notAfter = validityEnd(scope, `${field}.validity`, notBefore, this.props.validity ?? Duration.days(365));
     if (notAfter.getTime() > anchorCert.notAfter.getTime()) {
       throw new LinkerdConfigError(scope, `${field}.validity`,
         `the issuer would be valid until ${notAfter.toISOString()}, after the trust anchor, which ends ${anchorCert.notAfter.toISOString()}`,
         'shorten the issuer validity, or lengthen the validity of TrustAnchors.generated()');
     }
-    const label = `identity-issuer:${commonName}`;
+    if (context.issuanceLifetime !== undefined && notAfter.getTime() - notBefore.getTime() < context.issuanceLifetime.toMilliseconds()) {
+      throw new LinkerdConfigError(scope, `${field}.validity`,
+        `${Duration.millis(notAfter.getTime() - notBefore.getTime()).toHumanString()} is shorter than the issuance lifetime of workload certificates (${context.issuanceLifetime.toHumanString()})`,
+        'issue the issuer for months (the default is Duration.days(365)), or shorten identity.issuanceLifetime');
+    }
+    const label = `identity-issuer:${commonName}${ownStart ? `@${ownStart.toISOString()}` : ''}`;
     const key = keyMaterial.ecdsaP256Key(label);
     const certificatePem = issueCertificate({
       commonName,
@@ -228,17 +343,73 @@ class GeneratedIssuerCertificate extends IssuerCertificate {
       isCA: true,
       pathLen: 0,
       keyUsage: [KeyUsage.KEY_CERT_SIGN, KeyUsage.CRL_SIGN],
-      signer: { certificate: anchorCert, key: EcdsaP256Key.fromPem(signer.privateKeyPem) },
+      signer: { certificate: anchorCert, key: EcdsaP256Key.fromPem(chosen.privateKeyPem) },
       serialLabel: label,
     });
     const pem = { certificatePem, privateKeyPem: key.toPem(encoding) };
     validateIssuer(scope, field, parseCertificates(scope, field, certificatePem), pem, context.anchors);
-    return { scheme: 'linkerd.io/tls', ...pem, notAfter };
+    return { scheme: 'linkerd.io/tls', ...pem, notAfter, generated: true };
   }
 }
 
 class ExternalIssuerCertificate extends IssuerCertificate {
-  public bind(): BoundIssuerCertificate {
-    return { scheme: 'kubernetes.io/tls' };
+  public constructor(private readonly scheme: IssuerScheme) {
+    super();
+  }
+
+  public bind(scope: IConstruct, context: IssuerCertificateBindContext): BoundIssuerCertificate {
+    return { scheme: check.oneOf(scope, `${context.field}.scheme`, this.scheme, ['kubernetes.io/tls', 'linkerd.io/tls']) };
+  }
+}
+
+/** Name of the identity issuer's Secret, and of the Certificate that writes it. */
+const ISSUER_SECRET = 'linkerd-identity-issuer';
+
+class CertManagerIssuerCertificate extends IssuerCertificate {
+  public constructor(private readonly props: CertManagerIssuerCertificateProps) {
+    super();
+  }
+
+  public bind(scope: IConstruct, context: IssuerCertificateBindContext): BoundIssuerCertificate {
+    const field = context.field;
+    if (!(this.props?.issuer instanceof CertManagerIssuer)) {
+      throw new LinkerdConfigError(scope, `${field}.issuer`, 'is required', 'pass issuer: CertManagerIssuer.ca({ secretName: "linkerd-trust-anchor" }) or another CertManagerIssuer');
+    }
+    const issuer = this.props.issuer.bind(scope, { field: `${field}.issuer`, namespace: context.controlPlaneNamespace });
+    if (issuer.selfSigned) {
+      throw new LinkerdConfigError(scope, `${field}.issuer`,
+        'is a selfSigned issuer, but the identity issuer must be signed by a trust anchor',
+        'use a CA issuer whose Secret holds a trust anchor and its key, e.g. CertManagerIssuer.ca({ secretName: "linkerd-trust-anchor" })');
+    }
+    const lifetime = context.issuanceLifetime ?? Duration.hours(24);
+    const skew = context.clockSkewAllowance ?? Duration.seconds(20);
+    const durations = certManagerDurations(scope, field, this.props.duration ?? Duration.hours(48), this.props.renewBefore ?? Duration.hours(25), {
+      millis: lifetime.toMilliseconds() + skew.toMilliseconds(),
+      why: `the issuance lifetime plus the clock skew allowance (${goDurationText(lifetime)} + ${goDurationText(skew)}): a workload certificate issued just before the renewal would be cut short by the issuer's expiry`,
+    });
+    const commonName = check.dnsSubdomain(scope, field, `identity.${context.controlPlaneNamespace}.${context.trustDomain}`);
+    const certificate: IdentityManifest = {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      name: ISSUER_SECRET,
+      namespace: context.controlPlaneNamespace,
+      component: 'identity',
+      body: {
+        spec: {
+          secretName: ISSUER_SECRET,
+          ...durations,
+          issuerRef: { ...issuer.issuerRef },
+          ...(commonName.length <= 64 ? { commonName } : {}),
+          dnsNames: [commonName],
+          isCA: true,
+          privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+          usages: ['cert sign', 'crl sign', 'server auth', 'client auth'],
+        },
+      },
+    };
+    return {
+      scheme: 'kubernetes.io/tls',
+      manifests: [...(issuer.manifest ? [{ ...issuer.manifest, component: 'identity' }] : []), certificate],
+    };
   }
 }

@@ -4,6 +4,8 @@ import { hkdf } from '@noble/hashes/hkdf';
 import { sha256 } from '@noble/hashes/sha2';
 import { LinkerdConfigError } from '../errors';
 import { EcdsaP256Key } from './private-key';
+import { parseNotBefore } from './source-support';
+import { StateDirectory } from './state-directory';
 
 /** Props of `KeyMaterial.fromSeed`. */
 export interface SeedKeyMaterialProps {
@@ -33,10 +35,10 @@ export interface SeedKeyMaterialProps {
  * per label (e.g. `trust-anchor:root.linkerd.cluster.local`); the same key material and label
  * always give the same key, so a synth never depends on randomness or on the clock.
  *
- * Only `KeyMaterial.fromSeed` exists today. It suits demos and tests, and users who keep the
- * seed in a secret store. Anyone with the seed has every private key. (A later
- * `KeyMaterial.fromStateDirectory(dir)` can keep randomly generated keys in files instead,
- * behind the same two members.)
+ * Two kinds exist: `KeyMaterial.fromSeed` derives every key from one secret (demos, tests, and
+ * users who keep the seed in a secret store), `KeyMaterial.fromStateDirectory` keeps randomly
+ * generated keys in files of a local directory that stays out of Git. Either way, the same
+ * key material gives the same certificates on every synth.
  */
 export abstract class KeyMaterial {
   /**
@@ -49,6 +51,19 @@ export abstract class KeyMaterial {
     return new SeedKeyMaterial(props);
   }
 
+  /**
+   * Keeps one randomly generated key per label in `directory` (e.g. `.linkerd-state`, which
+   * this project's `.gitignore` covers; the directory also gets its own `.gitignore` so that it
+   * stays out of Git in any repository). A key is created once, the first time its label is
+   * asked for, and read back on every later synth; it is never regenerated: a key file that is
+   * listed in the directory's `state.json` but missing or damaged fails the synth with what to
+   * restore. Keep the directory in a backup or a secret store: losing it means new keys, and a
+   * new trust anchor means a rotation.
+   */
+  public static fromStateDirectory(directory: string, options: StateDirectoryKeyMaterialOptions = {}): KeyMaterial {
+    return new StateDirectoryKeyMaterial(directory, options);
+  }
+
   /** Start of validity of every certificate generated from this key material (a copy). */
   public abstract get notBefore(): Date;
 
@@ -56,30 +71,27 @@ export abstract class KeyMaterial {
   public abstract ecdsaP256Key(label: string): EcdsaP256Key;
 }
 
-const SCOPE = 'KeyMaterial.fromSeed';
-const SALT = new TextEncoder().encode('cdk8s-linkerd/key-material/v1');
-// Date, or date-time with seconds optional, fraction optional and a mandatory zone: without
-// a zone JavaScript reads the time in the local zone of the machine that synthesizes.
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+/** Options of `KeyMaterial.fromStateDirectory`. */
+export interface StateDirectoryKeyMaterialOptions {
+  /**
+   * Start of validity of every certificate generated from this key material, as in
+   * `SeedKeyMaterialProps.notBefore`.
+   * @default - the time the state directory was created, as recorded in its `state.json`
+   */
+  readonly notBefore?: Date | string;
 
-/** Parses and truncates to whole seconds; shared with the sources' validity checks. */
-function parseNotBefore(value: Date | string): Date {
-  const fix = 'give a Date or an ISO 8601 string with a zone, e.g. "2026-01-01T00:00:00Z"';
-  let date: Date;
-  if (value instanceof Date) {
-    date = new Date(value.getTime());
-  } else if (typeof value === 'string' && ISO_8601.test(value)) {
-    date = new Date(value);
-  } else {
-    throw new LinkerdConfigError(SCOPE, 'notBefore', `${JSON.stringify(value)} is not an ISO 8601 date or date-time with a zone`, fix);
-  }
-  const year = date.getUTCFullYear();
-  if (Number.isNaN(date.getTime()) || year < 1950 || year > 9999) {
-    throw new LinkerdConfigError(SCOPE, 'notBefore', `${JSON.stringify(value)} is not a valid date between the years 1950 and 9999`, fix);
-  }
-  return new Date(Math.floor(date.getTime() / 1000) * 1000);
+  /**
+   * Whether keys may be created: the directory itself when it does not exist (or is empty), and
+   * the key of a label asked for the first time. With `false` the directory is only read, and
+   * a missing directory or key fails the synth. Pass `false` where the state must already exist,
+   * e.g. in CI, so that a lost directory can never turn into new keys.
+   * @default true
+   */
+  readonly create?: boolean;
 }
 
+const SCOPE = 'KeyMaterial.fromSeed';
+const SALT = new TextEncoder().encode('cdk8s-linkerd/key-material/v1');
 class SeedKeyMaterial extends KeyMaterial {
   private readonly seed: Uint8Array;
   private readonly start: Date;
@@ -92,7 +104,7 @@ class SeedKeyMaterial extends KeyMaterial {
         'use at least 16 characters, better 32 or more random ones (e.g. from "openssl rand -base64 32"), kept in a secret store');
     }
     this.seed = new TextEncoder().encode(props.seed);
-    this.start = parseNotBefore(props.notBefore);
+    this.start = parseNotBefore(props.notBefore, SCOPE);
   }
 
   public get notBefore(): Date {
@@ -105,6 +117,31 @@ class SeedKeyMaterial extends KeyMaterial {
       // 48 bytes (256 + 128 bits) reduced modulo n-1, plus 1: uniform on [1, n-1] up to 2^-128.
       const okm = hkdf(sha256, this.seed, SALT, new TextEncoder().encode(label), 48);
       key = EcdsaP256Key.fromScalar(mapHashToField(okm, p256.CURVE.n));
+      this.keys.set(label, key);
+    }
+    return key;
+  }
+}
+
+class StateDirectoryKeyMaterial extends KeyMaterial {
+  private readonly state: StateDirectory;
+  private readonly start: Date;
+  private readonly keys = new Map<string, EcdsaP256Key>();
+
+  public constructor(directory: string, options: StateDirectoryKeyMaterialOptions) {
+    super();
+    this.state = StateDirectory.open(directory, options.create ?? true);
+    this.start = parseNotBefore(options.notBefore ?? this.state.createdAt, 'KeyMaterial.fromStateDirectory');
+  }
+
+  public get notBefore(): Date {
+    return new Date(this.start.getTime());
+  }
+
+  public ecdsaP256Key(label: string): EcdsaP256Key {
+    let key = this.keys.get(label);
+    if (key === undefined) {
+      key = this.state.key(label);
       this.keys.set(label, key);
     }
     return key;

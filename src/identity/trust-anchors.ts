@@ -6,7 +6,7 @@ import { CertificateAndKeyPem, KeyUsage, ParsedCertificate, parseCertificates } 
 import { issueCertificate } from './issue-certificate';
 import { KeyMaterial } from './key-material';
 import { PrivateKeyEncoding } from './private-key';
-import { requireKeyMaterial, validityEnd } from './source-support';
+import { parseNotBefore, requireKeyMaterial, validityEnd } from './source-support';
 
 /** Props of `TrustAnchors.generated`. */
 export interface GeneratedTrustAnchorsProps {
@@ -22,6 +22,31 @@ export interface GeneratedTrustAnchorsProps {
    * @default Duration.days(3650) - ten years
    */
   readonly validity?: Duration;
+
+  /**
+   * Start of validity, as a Date or an ISO 8601 string with a zone. Set it on the new anchor of a
+   * rotation, so that it outlives the old one. An anchor with its own `notBefore` also gets its
+   * own key (the key label is `trust-anchor:<commonName>@<notBefore>`), so re-issuing an anchor
+   * never reuses the old key.
+   * @default - the key material's `notBefore`; key label `trust-anchor:<commonName>`
+   */
+  readonly notBefore?: Date | string;
+
+  /**
+   * Where the anchor's key comes from.
+   * @default - the `keyMaterial` of the control plane
+   */
+  readonly keyMaterial?: KeyMaterial;
+}
+
+/** A generated anchor of a bundle, with the private key that signs a generated issuer. */
+export interface TrustAnchorSigner {
+  /** The source that generated it, as passed to `IssuerCertificate.generated({ signedBy })`. */
+  readonly source: TrustAnchors;
+  /** The anchor certificate, PEM. */
+  readonly certificatePem: string;
+  /** Its private key, PEM (SEC1). Never put it in the cluster. */
+  readonly privateKeyPem: string;
 }
 
 /** What `TrustAnchors.bind` needs from the construct that uses it. */
@@ -48,8 +73,14 @@ export interface BoundTrustAnchors {
   /**
    * The anchor certificate and its private key (SEC1), when this library generated the
    * anchor; `IssuerCertificate.generated()` signs with it. Never put the key in the cluster.
+   * Absent when the bundle holds several generated anchors: see `signers`.
    */
   readonly signer?: CertificateAndKeyPem;
+  /**
+   * Every generated anchor of the bundle, in bundle order, with its key.
+   * @default - none: no anchor was generated
+   */
+  readonly signers?: TrustAnchorSigner[];
 }
 
 /**
@@ -75,6 +106,17 @@ export abstract class TrustAnchors {
    */
   public static generated(props: GeneratedTrustAnchorsProps = {}): TrustAnchors {
     return new GeneratedTrustAnchors(props);
+  }
+
+  /**
+   * Several anchors in one bundle, in the given order: the first step of a trust-anchor
+   * rotation (old and new anchor), or anchors of several issuers. Members may be generated or
+   * PEM; their PEM texts are joined with exactly one newline between them. Two generated
+   * members must have different common names, so that the certificates they sign name their
+   * issuer unambiguously.
+   */
+  public static bundle(...anchors: TrustAnchors[]): TrustAnchors {
+    return new BundledTrustAnchors(anchors);
   }
 
   /** Resolves the anchors and validates them; throws LinkerdConfigError naming `context.field`. */
@@ -138,11 +180,13 @@ class GeneratedTrustAnchors extends TrustAnchors {
   }
 
   public bind(scope: IConstruct, context: TrustAnchorsBindContext): BoundTrustAnchors {
-    const keyMaterial = requireKeyMaterial(scope, context.keyMaterial, `${context.field}: TrustAnchors.generated()`);
+    const keyMaterial = requireKeyMaterial(scope, this.props.keyMaterial ?? context.keyMaterial, `${context.field}: TrustAnchors.generated()`);
     const commonName = check.dnsSubdomain(scope, `${context.field}.commonName`, this.props.commonName ?? 'root.linkerd.cluster.local');
-    const notBefore = keyMaterial.notBefore;
+    const ownStart = this.props.notBefore === undefined ? undefined
+      : parseNotBefore(this.props.notBefore, scope, `${context.field}.notBefore`);
+    const notBefore = ownStart ?? keyMaterial.notBefore;
     const notAfter = validityEnd(scope, `${context.field}.validity`, notBefore, this.props.validity ?? Duration.days(3650));
-    const label = `trust-anchor:${commonName}`;
+    const label = `trust-anchor:${commonName}${ownStart ? `@${ownStart.toISOString()}` : ''}`;
     const key = keyMaterial.ecdsaP256Key(label);
     const pem = issueCertificate({
       commonName,
@@ -157,6 +201,46 @@ class GeneratedTrustAnchors extends TrustAnchors {
     });
     const certificates = parseCertificates(scope, context.field, pem);
     validateAnchors(scope, context.field, certificates);
-    return { pem, certificates, signer: { certificatePem: pem, privateKeyPem: key.toPem(PrivateKeyEncoding.SEC1) } };
+    const signer = { certificatePem: pem, privateKeyPem: key.toPem(PrivateKeyEncoding.SEC1) };
+    return { pem, certificates, signer, signers: [{ source: this, ...signer }] };
+  }
+}
+
+class BundledTrustAnchors extends TrustAnchors {
+  public constructor(private readonly members: TrustAnchors[]) {
+    super();
+  }
+
+  public bind(scope: IConstruct, context: TrustAnchorsBindContext): BoundTrustAnchors {
+    const field = context.field;
+    if (!Array.isArray(this.members) || this.members.length === 0 || this.members.some((m) => !(m instanceof TrustAnchors))) {
+      throw new LinkerdConfigError(scope, field, 'TrustAnchors.bundle() needs one or more TrustAnchors',
+        'pass the anchors, e.g. TrustAnchors.bundle(current, next)');
+    }
+    const bound = this.members.map((m, i) => m.bind(scope, { ...context, field: `${field}[${i}]` }));
+    const certificates = bound.flatMap((b) => b.certificates);
+    const seen = new Map<string, number>();
+    certificates.forEach((c, i) => {
+      const first = seen.get(c.fingerprintSha256);
+      if (first !== undefined) {
+        throw new LinkerdConfigError(scope, field, `certificate ${i + 1} (${c.subject}) is the same certificate as certificate ${first + 1}`,
+          'list every anchor once');
+      }
+      seen.set(c.fingerprintSha256, i);
+    });
+    const signers = bound.flatMap((b) => b.signers ?? []);
+    const names = signers.map((s) => parseCertificates(scope, field, s.certificatePem)[0].subject);
+    const clash = names.find((n, i) => names.indexOf(n) !== i);
+    if (clash !== undefined) {
+      throw new LinkerdConfigError(scope, field, `two generated anchors are both named ${clash}`,
+        'give the new anchor its own commonName, e.g. TrustAnchors.generated({ commonName: "root-2.linkerd.cluster.local", notBefore: ... })');
+    }
+    const pem = bound.map((b, i) => (i < bound.length - 1 && !b.pem.endsWith('\n') ? `${b.pem}\n` : b.pem)).join('');
+    return {
+      pem,
+      certificates,
+      ...(signers.length === 1 ? { signer: { certificatePem: signers[0].certificatePem, privateKeyPem: signers[0].privateKeyPem } } : {}),
+      ...(signers.length > 0 ? { signers } : {}),
+    };
   }
 }

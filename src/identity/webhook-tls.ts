@@ -5,13 +5,15 @@ import * as check from '../validate';
 import {
   CertificateAndKeyPem, chainToAnchor, ExtendedKeyUsage, KeyUsage, parseCertificates,
 } from './certificate';
+import { CertManagerIssuer } from './cert-manager-issuer';
 import { issueCertificate } from './issue-certificate';
 import { KeyMaterial } from './key-material';
+import { IdentityManifest } from './manifest';
 import { pemBlocks } from './pem';
 import {
   GO_KEY_ENCODINGS, keyMatchesCertificate, parsePrivateKey, POLICY_CONTROLLER_KEY_ENCODINGS, privateKeyPemLabel, PrivateKeyEncoding,
 } from './private-key';
-import { requireKeyMaterial, validityEnd } from './source-support';
+import { certManagerDurations, requireKeyMaterial, validityEnd } from './source-support';
 
 /** Props of `WebhookTls.generated`. */
 export interface GeneratedWebhookTlsProps {
@@ -37,6 +39,27 @@ export interface WebhookTlsPemProps extends CertificateAndKeyPem {
    * @default - the certificate itself (right for a self-signed certificate)
    */
   readonly caBundlePem?: string;
+}
+
+/** Props of `WebhookTls.issuedByCertManager`. */
+export interface CertManagerWebhookTlsProps {
+  /**
+   * The cert-manager issuer that signs the serving certificate, e.g.
+   * `CertManagerIssuer.selfSigned()` (each certificate is its own CA) or a CA issuer.
+   */
+  readonly issuer: CertManagerIssuer;
+
+  /**
+   * Lifetime of each serving certificate.
+   * @default Duration.days(365)
+   */
+  readonly duration?: Duration;
+
+  /**
+   * How long before expiry cert-manager renews it.
+   * @default Duration.days(90) - more than the 60 days after which `linkerd check` warns
+   */
+  readonly renewBefore?: Duration;
 }
 
 /** Props of `WebhookTls.external`. */
@@ -80,6 +103,17 @@ export interface BoundWebhookTls {
   readonly injectCaFrom?: string;
   /** `<namespace>/<Secret>` for the annotation `cert-manager.io/inject-ca-from-secret`. */
   readonly injectCaFromSecret?: string;
+  /**
+   * Whether this library generated the key in `secret` (from the key material), as opposed to
+   * it being given as `privateKeyPem`.
+   * @default false
+   */
+  readonly generated?: boolean;
+  /**
+   * Objects to emit with the webhook (cert-manager Issuer and Certificate).
+   * @default - none
+   */
+  readonly manifests?: IdentityManifest[];
 }
 
 /**
@@ -115,6 +149,18 @@ export abstract class WebhookTls {
    */
   public static certManager(certificate: string): WebhookTls {
     return new InjectedWebhookTls('certificate', certificate, false);
+  }
+
+  /**
+   * cert-manager issues the serving certificate: a `Certificate` named after the service, in
+   * its namespace, with the DNS name `<service>.<namespace>.svc`, an ECDSA P-256 key encoded as
+   * PKCS#8 (the one encoding every Linkerd webhook server loads: the Rust policy controller
+   * cannot load the SEC1 keys cert-manager writes by default), writing the Secret
+   * `<service>-k8s-tls`; the webhook gets `cert-manager.io/inject-ca-from: <namespace>/<service>`.
+   * The Issuer is emitted too unless it is a reference. No private key is emitted.
+   */
+  public static issuedByCertManager(props: CertManagerWebhookTlsProps): WebhookTls {
+    return new CertManagerWebhookTls(props);
   }
 
   /**
@@ -182,7 +228,7 @@ class GeneratedWebhookTls extends WebhookTls {
       extendedKeyUsage: [ExtendedKeyUsage.SERVER_AUTH, ExtendedKeyUsage.CLIENT_AUTH],
       serialLabel: label,
     });
-    return { secret: { certificatePem, privateKeyPem: key.toPem(encoding) }, caBundlePem: certificatePem };
+    return { secret: { certificatePem, privateKeyPem: key.toPem(encoding) }, caBundlePem: certificatePem, generated: true };
   }
 }
 
@@ -264,5 +310,49 @@ class ExternalWebhookTls extends WebhookTls {
   public bind(scope: IConstruct, context: WebhookTlsBindContext): BoundWebhookTls {
     parseCertificates(scope, `${context.field}.caBundlePem`, this.props.caBundlePem);
     return { caBundlePem: this.props.caBundlePem };
+  }
+}
+
+class CertManagerWebhookTls extends WebhookTls {
+  public constructor(private readonly props: CertManagerWebhookTlsProps) {
+    super();
+  }
+
+  public bind(scope: IConstruct, context: WebhookTlsBindContext): BoundWebhookTls {
+    const field = context.field;
+    if (!(this.props?.issuer instanceof CertManagerIssuer)) {
+      throw new LinkerdConfigError(scope, `${field}.issuer`, 'is required', 'pass issuer: CertManagerIssuer.selfSigned() or another CertManagerIssuer');
+    }
+    const name = check.dnsSubdomain(scope, field, dnsName(context));
+    const accepted = acceptedEncodings(context);
+    if (!accepted.includes(PrivateKeyEncoding.PKCS8)) {
+      throw new LinkerdConfigError(scope, field, `the server of ${name} cannot load PKCS#8 keys`, 'give the certificate with WebhookTls.fromPem instead');
+    }
+    const issuer = this.props.issuer.bind(scope, { field: `${field}.issuer`, namespace: context.namespace });
+    const durations = certManagerDurations(scope, field, this.props.duration ?? Duration.days(365), this.props.renewBefore ?? Duration.days(90));
+    const certificate: IdentityManifest = {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      name: context.serviceName,
+      namespace: context.namespace,
+      body: {
+        spec: {
+          secretName: `${context.serviceName}-k8s-tls`,
+          ...durations,
+          issuerRef: { ...issuer.issuerRef },
+          // cert-manager rejects common names over 64 characters; the DNS name is what counts.
+          ...(name.length <= 64 ? { commonName: name } : {}),
+          dnsNames: [name],
+          // PKCS#8 for every webhook: kubert (policy validator) loads PKCS#8 and PKCS#1 only, and
+          // cert-manager's default "PKCS1" writes ECDSA keys as SEC1.
+          privateKey: { algorithm: 'ECDSA', size: 256, encoding: 'PKCS8', rotationPolicy: 'Always' },
+          usages: ['server auth'],
+        },
+      },
+    };
+    return {
+      injectCaFrom: `${context.namespace}/${context.serviceName}`,
+      manifests: [...(issuer.manifest ? [issuer.manifest] : []), certificate],
+    };
   }
 }

@@ -1,2 +1,3 @@
 export * from './proxy-builder';
+export * from './proxy-settings';
 export * from './proxy-spec';

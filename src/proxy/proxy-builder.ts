@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Container, EnvVar, Volume } from 'kubernetes-types/core/v1';
+import type { Capabilities, Container, EnvVar, Volume, VolumeMount } from 'kubernetes-types/core/v1';
 import { CREATED_BY } from '../version';
 import { LinkerdValues, ProxyValues, ResourceValues, trustDomainOf } from '../control-plane/values';
+
+/** Capabilities to add to and drop from a container. */
+export interface ContainerCapabilities {
+  readonly add?: string[];
+  readonly drop?: string[];
+}
 
 /**
  * What one meshed pod needs beyond the mesh-wide values: which workload it is and which of
@@ -10,14 +16,24 @@ import { LinkerdValues, ProxyValues, ResourceValues, trustDomainOf } from '../co
 export interface MeshedWorkload {
   /** Namespace of the Linkerd control plane the proxy talks to. */
   readonly controlPlaneNamespace: string;
-  /** Lower-case workload kind, for the `linkerd.io/proxy-<kind>` label (deployment, statefulset, …). */
-  readonly workloadKind: string;
-  /** Name of the owning workload, the value of that label. */
-  readonly workloadName: string;
+  /**
+   * Lower-case workload kind, for the `linkerd.io/proxy-<kind>` label (deployment, statefulset, …).
+   * @default - no such label (a bare Pod)
+   */
+  readonly workloadKind?: string;
+  /** Name of the owning workload, the value of that label. @default - no such label */
+  readonly workloadName?: string;
   /** Namespace the pod runs in. */
   readonly workloadNamespace: string;
-  /** Comma-separated ports the proxy treats as the pod's own inbound ports. */
+  /** Comma-separated ports the proxy treats as the pod's own inbound ports; may be empty. */
   readonly podInboundPorts: string;
+  /**
+   * Render the pod as the proxy injector renders a workload (`linkerd inject`, the webhook)
+   * rather than as the control-plane chart renders its own pods: the injector's annotations
+   * and volume order, and the debug container when asked for.
+   * @default false
+   */
+  readonly injector?: boolean;
   /**
    * Reads the trust anchors from ConfigMap `linkerd-identity-trust-roots` instead of inlining them
    * (only possible in the control-plane namespace).
@@ -31,7 +47,17 @@ export interface MeshedWorkload {
   /** Ports on which inbound connections must be TLS. @default - none */
   readonly requireTLSOnInboundPorts?: string;
   /** Capabilities of the proxy container. @default - none set */
-  readonly capabilities?: { add?: string[]; drop?: string[] };
+  readonly capabilities?: ContainerCapabilities;
+  /** Capabilities proxy-init adds to NET_ADMIN and NET_RAW, and drops. @default - none */
+  readonly proxyInitCapabilities?: ContainerCapabilities;
+  /**
+   * The application's own mount of the service account token, which the proxy and proxy-init
+   * mount too (the injector copies the first container's).
+   * @default - none
+   */
+  readonly serviceAccountMount?: VolumeMount;
+  /** Add the `linkerd-debug` container. @default false */
+  readonly debugSidecar?: boolean;
   /**
    * Where a classic (non-native) proxy container goes: before the application containers (so
    * `linkerd-await` can hold them back) or after them.
@@ -46,6 +72,9 @@ export interface MeshedPodParts {
   readonly initContainers: Container[];
   /** A classic proxy container and where it goes, when the proxy is not a native sidecar. */
   readonly classicProxy?: { container: Container; placement: 'first' | 'last' };
+  /** The `linkerd-debug` container, appended after the application containers (before a classic proxy placed last). */
+  readonly debugContainer?: Container;
+  /** Volumes to append to the pod's own. */
   readonly volumes: Volume[];
   readonly annotations: Record<string, string>;
   readonly labels: Record<string, string>;
@@ -53,6 +82,7 @@ export interface MeshedPodParts {
 
 const IDENTITY_END_ENTITY_DIR = '/var/run/linkerd/identity/end-entity';
 const IDENTITY_TOKEN_DIR = '/var/run/secrets/tokens';
+const PODINFO_DIR = '/var/run/linkerd/podinfo';
 const FIELD_ENV: Array<[string, string]> = [
   ['_pod_name', 'metadata.name'],
   ['_pod_ns', 'metadata.namespace'],
@@ -60,6 +90,15 @@ const FIELD_ENV: Array<[string, string]> = [
   ['_pod_ip', 'status.podIP'],
   ['_pod_nodeName', 'spec.nodeName'],
 ];
+
+/** `proxy.tracing` of the values tree. */
+interface TracingValues {
+  enabled?: boolean;
+  protocol?: string;
+  traceServiceName?: string;
+  labels?: Record<string, string>;
+  collector?: { endpoint?: string; meshIdentity?: { serviceAccountName?: string; namespace?: string } };
+}
 
 /**
  * The one place that turns mesh values plus a workload into proxy containers, volumes and pod
@@ -73,7 +112,7 @@ export class ProxyBuilder {
   public build(workload: MeshedWorkload): MeshedPodParts {
     const proxy = this.values.proxy;
     const proxyContainer = this.proxyContainer(workload);
-    const initContainers = [this.values.cniEnabled ? this.networkValidator() : this.proxyInit()];
+    const initContainers = [this.values.cniEnabled ? this.networkValidator() : this.proxyInit(workload)];
     let classicProxy: MeshedPodParts['classicProxy'];
     if (proxy.nativeSidecar) {
       initContainers.push(proxyContainer);
@@ -83,28 +122,46 @@ export class ProxyBuilder {
         placement: workload.classicProxyPlacement ?? (proxy.await ? 'first' : 'last'),
       };
     }
+    const labels: Record<string, string> = {
+      'linkerd.io/control-plane-ns': workload.controlPlaneNamespace,
+      'linkerd.io/workload-ns': workload.workloadNamespace,
+    };
+    if (workload.workloadKind && workload.workloadName) labels[`linkerd.io/proxy-${workload.workloadKind}`] = workload.workloadName;
     return {
       initContainers,
       classicProxy,
-      volumes: this.volumes(),
-      annotations: this.podAnnotations(),
-      labels: {
-        'linkerd.io/control-plane-ns': workload.controlPlaneNamespace,
-        'linkerd.io/workload-ns': workload.workloadNamespace,
-        [`linkerd.io/proxy-${workload.workloadKind}`]: workload.workloadName,
-      },
+      debugContainer: workload.debugSidecar ? this.debugContainer() : undefined,
+      volumes: this.volumes(workload),
+      annotations: this.podAnnotations(workload),
+      labels,
     };
   }
 
-  /** Annotations upstream puts on every meshed pod template. */
-  public podAnnotations(): Record<string, string> {
+  /**
+   * Annotations upstream puts on every meshed pod template: the chart's set for the control
+   * plane's pods, the injector's for meshed workloads.
+   */
+  public podAnnotations(workload?: Pick<MeshedWorkload, 'injector'>): Record<string, string> {
+    // Hashes the anchors exactly as supplied, trailing newline included, as upstream does.
+    const trustRoot = createHash('sha256').update(this.values.identityTrustAnchorsPEM).digest('hex');
+    if (workload?.injector) {
+      return {
+        'linkerd.io/created-by': CREATED_BY,
+        'linkerd.io/proxy-version': this.proxyVersion(),
+        'linkerd.io/trust-root-sha256': trustRoot,
+      };
+    }
     return {
       'linkerd.io/created-by': CREATED_BY,
       'linkerd.io/proxy-version': this.proxyVersion(),
       'cluster-autoscaler.kubernetes.io/safe-to-evict': 'true',
-      // Hashes the anchors exactly as supplied, trailing newline included, as upstream does.
-      'linkerd.io/trust-root-sha256': createHash('sha256').update(this.values.identityTrustAnchorsPEM).digest('hex'),
+      'linkerd.io/trust-root-sha256': trustRoot,
     };
+  }
+
+  private tracing(): TracingValues | undefined {
+    const tracing = this.values.proxy.tracing as TracingValues | undefined;
+    return tracing?.enabled ? tracing : undefined;
   }
 
   private proxyVersion(): string {
@@ -132,8 +189,8 @@ export class ProxyBuilder {
       ...this.proxyImage(),
       livenessProbe: {
         httpGet: { path: '/live', port: ports.admin },
-        initialDelaySeconds: p.livenessProbe.initialDelaySeconds,
-        timeoutSeconds: p.livenessProbe.timeoutSeconds,
+        initialDelaySeconds: omitZero(workload, p.livenessProbe.initialDelaySeconds),
+        timeoutSeconds: omitZero(workload, p.livenessProbe.timeoutSeconds),
       },
       ports: [
         { containerPort: ports.inbound, name: 'linkerd-proxy' },
@@ -141,15 +198,15 @@ export class ProxyBuilder {
       ],
       readinessProbe: {
         httpGet: { path: '/ready', port: ports.admin },
-        initialDelaySeconds: p.readinessProbe.initialDelaySeconds,
-        timeoutSeconds: p.readinessProbe.timeoutSeconds,
+        initialDelaySeconds: omitZero(workload, p.readinessProbe.initialDelaySeconds),
+        timeoutSeconds: omitZero(workload, p.readinessProbe.timeoutSeconds),
       },
       startupProbe: awaitsAsSidecar
         ? {
           httpGet: { path: '/ready', port: ports.admin },
-          initialDelaySeconds: p.startupProbe.initialDelaySeconds,
-          periodSeconds: p.startupProbe.periodSeconds,
-          failureThreshold: p.startupProbe.failureThreshold,
+          initialDelaySeconds: omitZero(workload, p.startupProbe.initialDelaySeconds),
+          periodSeconds: omitZero(workload, p.startupProbe.periodSeconds),
+          failureThreshold: omitZero(workload, p.startupProbe.failureThreshold),
         }
         : undefined,
       resources: renderResources(p.resources),
@@ -168,7 +225,9 @@ export class ProxyBuilder {
       lifecycle,
       volumeMounts: [
         { mountPath: IDENTITY_END_ENTITY_DIR, name: 'linkerd-identity-end-entity' },
+        ...(this.tracing() ? [{ mountPath: PODINFO_DIR, name: 'linkerd-podinfo' }] : []),
         ...(v.identity.serviceAccountTokenProjection ? [{ mountPath: IDENTITY_TOKEN_DIR, name: 'linkerd-identity-token' }] : []),
+        ...serviceAccountMount(workload),
       ],
       restartPolicy: p.nativeSidecar ? 'Always' : undefined,
     };
@@ -239,7 +298,8 @@ export class ProxyBuilder {
     add('LINKERD2_PROXY_OUTBOUND_LISTEN_ADDRS', `127.0.0.1:${p.ports.outbound}` + (v.disableIPv6 ? '' : `,[::1]:${p.ports.outbound}`));
     add('LINKERD2_PROXY_INBOUND_LISTEN_ADDR', `${anyAddr}:${p.ports.inbound}`);
     env.push({ name: 'LINKERD2_PROXY_INBOUND_IPS', valueFrom: { fieldRef: { fieldPath: 'status.podIPs' } } });
-    add('LINKERD2_PROXY_INBOUND_PORTS', workload.podInboundPorts);
+    // An empty list renders as a variable without a value, as in upstream's output.
+    env.push(workload.podInboundPorts ? { name: 'LINKERD2_PROXY_INBOUND_PORTS', value: workload.podInboundPorts } : { name: 'LINKERD2_PROXY_INBOUND_PORTS' });
     add('LINKERD2_PROXY_INBOUND_GATEWAY_SUFFIXES', p.isGateway ? `svc.${cd}.` : undefined);
     add('LINKERD2_PROXY_INGRESS_MODE', p.isIngress ? 'true' : undefined);
     add('LINKERD2_PROXY_DESTINATION_PROFILE_SUFFIXES', p.enableExternalProfiles ? '.' : `svc.${cd}.`);
@@ -248,6 +308,17 @@ export class ProxyBuilder {
     add('LINKERD2_PROXY_INBOUND_ACCEPT_USER_TIMEOUT', '30s');
     add('LINKERD2_PROXY_OUTBOUND_CONNECT_USER_TIMEOUT', '30s');
     add('LINKERD2_PROXY_OUTBOUND_METRICS_HOSTNAME_LABELS', String(p.metrics.hostnameLabels));
+    const tracing = this.tracing();
+    if (tracing) {
+      const identity = tracing.collector?.meshIdentity;
+      add('LINKERD2_PROXY_TRACE_ATTRIBUTES_PATH', `${PODINFO_DIR}/labels`);
+      add('LINKERD2_PROXY_TRACE_ANNOTATIONS_PATH', `${PODINFO_DIR}/annotations`);
+      add('LINKERD2_PROXY_TRACE_PROTOCOL', tracing.protocol || 'opentelemetry');
+      add('LINKERD2_PROXY_TRACE_SERVICE_NAME', tracing.traceServiceName);
+      add('LINKERD2_PROXY_TRACE_COLLECTOR_SVC_ADDR', tracing.collector?.endpoint);
+      add('LINKERD2_PROXY_TRACE_COLLECTOR_SVC_NAME', `${identity?.serviceAccountName}.${identity?.namespace}.serviceaccount.identity.${ns}.${td}`);
+      add('LINKERD2_PROXY_TRACE_EXTRA_ATTRIBUTES', sortedEntries(tracing.labels).map(([k, value]) => `${k}=${value}\n`).join(''));
+    }
     for (const [direction, scopes] of sortedEntries({ inbound: p.inbound, outbound: p.outbound })) {
       for (const [scope, protocols] of sortedEntries(scopes)) {
         for (const [protocol, params] of sortedEntries(protocols)) {
@@ -288,7 +359,7 @@ export class ProxyBuilder {
   }
 
   /** `linkerd-init`: sets up the iptables redirection to the proxy (used without the CNI plugin). */
-  public proxyInit(): Container {
+  public proxyInit(workload: Pick<MeshedWorkload, 'proxyInitCapabilities' | 'serviceAccountMount' | 'injector'> = {}): Container {
     const v = this.values;
     const p = v.proxy;
     const init = v.proxyInit;
@@ -307,7 +378,7 @@ export class ProxyBuilder {
     if (init.logLevel) args.push('--log-level', init.logLevel);
     if (init.skipSubnets) args.push('--subnets-to-ignore', init.skipSubnets);
     const privileged = Boolean(init.closeWaitTimeoutSecs || init.privileged);
-    const extraCaps = (init.capabilities ?? {}) as { add?: string[]; drop?: string[] };
+    const extraCaps = workload.proxyInitCapabilities ?? {};
     return prune({
       name: 'linkerd-init',
       args,
@@ -316,7 +387,7 @@ export class ProxyBuilder {
       resources: renderResources(p.resources),
       securityContext: {
         allowPrivilegeEscalation: privileged,
-        capabilities: { add: ['NET_ADMIN', 'NET_RAW', ...(extraCaps.add ?? [])], drop: extraCaps.drop },
+        capabilities: { add: ['NET_ADMIN', 'NET_RAW', ...(extraCaps.add ?? [])], drop: extraCaps.drop } as Capabilities,
         privileged,
         ...(init.runAsRoot
           ? { runAsGroup: 0, runAsNonRoot: false, runAsUser: 0 }
@@ -325,8 +396,23 @@ export class ProxyBuilder {
         seccompProfile: { type: 'RuntimeDefault' },
       },
       terminationMessagePolicy: 'FallbackToLogsOnError',
-      volumeMounts: [{ mountPath: init.xtMountPath.mountPath, name: init.xtMountPath.name }],
+      volumeMounts: [{ mountPath: init.xtMountPath.mountPath, name: init.xtMountPath.name }, ...serviceAccountMount(workload)],
     });
+  }
+
+  /** `linkerd-debug`: a shell with network tools next to the proxy. */
+  public debugContainer(): Container {
+    const v = this.values;
+    const image = (v.debugContainer as { image: { name: string; version: string; pullPolicy: string } }).image;
+    return {
+      image: `${image.name}:${image.version || v.linkerdVersion}`,
+      imagePullPolicy: image.pullPolicy || v.imagePullPolicy,
+      // Some environments require probes; these cannot fail.
+      livenessProbe: { exec: { command: ['true'] } },
+      name: 'linkerd-debug',
+      readinessProbe: { exec: { command: ['true'] } },
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+    };
   }
 
   /** `linkerd-network-validator`: checks that the CNI plugin set up redirection (CNI mode). */
@@ -349,22 +435,46 @@ export class ProxyBuilder {
     });
   }
 
-  /** Volumes the proxy and its init container mount. */
-  public volumes(): Volume[] {
+  /**
+   * Volumes the proxy and its init container mount, in the order the chart (or, for
+   * `workload.injector`, the injector) lists them.
+   */
+  public volumes(workload: Pick<MeshedWorkload, 'injector'> = {}): Volume[] {
     const v = this.values;
-    const volumes: Volume[] = [];
-    if (!v.cniEnabled) volumes.push({ emptyDir: {}, name: v.proxyInit.xtMountPath.name });
-    if (v.identity.serviceAccountTokenProjection) {
-      volumes.push({
+    const xtables: Volume[] = v.cniEnabled ? [] : [{ emptyDir: {}, name: v.proxyInit.xtMountPath.name }];
+    const endEntity: Volume = { emptyDir: { medium: 'Memory' }, name: 'linkerd-identity-end-entity' };
+    const token: Volume[] = v.identity.serviceAccountTokenProjection
+      ? [{
         name: 'linkerd-identity-token',
         projected: {
           sources: [{ serviceAccountToken: { path: 'linkerd-identity-token', expirationSeconds: 86400, audience: 'identity.l5d.io' } }],
         },
-      });
-    }
-    volumes.push({ emptyDir: { medium: 'Memory' }, name: 'linkerd-identity-end-entity' });
-    return volumes;
+      }]
+      : [];
+    // The chart's pods expose labels and annotations to the tracer; the injector only labels.
+    const podinfoItems = [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }];
+    if (!workload.injector) podinfoItems.push({ path: 'annotations', fieldRef: { fieldPath: 'metadata.annotations' } });
+    const podinfo: Volume[] = this.tracing() ? [{ name: 'linkerd-podinfo', downwardAPI: { items: podinfoItems } }] : [];
+    return workload.injector
+      ? [...xtables, endEntity, ...podinfo, ...token]
+      : [...xtables, ...token, endEntity, ...podinfo];
   }
+}
+
+/** The application's service account token mount, repeated in a Linkerd container. */
+function serviceAccountMount(workload: Pick<MeshedWorkload, 'serviceAccountMount' | 'injector'>): VolumeMount[] {
+  const m = workload.serviceAccountMount;
+  if (!m) return [];
+  const readOnly = m.readOnly ?? false;
+  return [{ mountPath: m.mountPath, name: m.name, readOnly: workload.injector && !readOnly ? undefined : readOnly }];
+}
+
+/**
+ * The injector re-encodes the pod with Go's `omitempty`, which drops integer fields that are 0
+ * (the chart's templates keep them): the same value either way, but the text upstream writes.
+ */
+function omitZero(workload: Pick<MeshedWorkload, 'injector'>, n: number): number | undefined {
+  return workload.injector && n === 0 ? undefined : n;
 }
 
 /** Renders chart-style resources (`cpu.request`, …) as a container's `resources`, leaving out what is unset. */

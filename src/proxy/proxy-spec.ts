@@ -1,9 +1,9 @@
 import { IConstruct } from 'constructs';
 import { Duration } from 'cdk8s';
-import type { EnvVar } from 'kubernetes-types/core/v1';
+import type { EnvVar, SecurityContext } from 'kubernetes-types/core/v1';
 import { LinkerdConfigError } from '../errors';
 import * as check from '../validate';
-import { LinkerdValues, ResourceValues } from '../control-plane/values';
+import type { ResourceValues } from '../control-plane/values';
 
 /** Which clients a meshed pod accepts when no Server or policy says otherwise. */
 export enum DefaultInboundPolicy {
@@ -51,91 +51,202 @@ export interface ContainerResources {
 
 /** The proxy's four listening ports. */
 export interface ProxyPorts {
-  /** Admin (metrics, probes) port. @default 4191 */
+  /** Admin (metrics, probes) port. Annotation `config.linkerd.io/admin-port`. @default 4191 */
   readonly admin?: number;
-  /** Control port (tap). @default 4190 */
+  /** Control port (tap). Annotation `config.linkerd.io/control-port`. @default 4190 */
   readonly control?: number;
-  /** Inbound port iptables redirects incoming traffic to. @default 4143 */
+  /** Inbound port iptables redirects incoming traffic to. Annotation `config.linkerd.io/inbound-port`. @default 4143 */
   readonly inbound?: number;
-  /** Outbound port iptables redirects outgoing traffic to. @default 4140 */
+  /** Outbound port iptables redirects outgoing traffic to. Annotation `config.linkerd.io/outbound-port`. @default 4140 */
   readonly outbound?: number;
 }
 
+/** Timing of one of the proxy container's probes (mesh-wide only). */
+export interface ProxyProbeSettings {
+  /** Whole seconds. @default - 10 s for liveness, 2 s for readiness, 0 for startup */
+  readonly initialDelay?: Duration;
+  /** Whole seconds; liveness and readiness only. @default Duration.seconds(1) */
+  readonly timeout?: Duration;
+  /** Whole seconds; startup only. @default Duration.seconds(1) */
+  readonly period?: Duration;
+  /** Startup only. @default 120 */
+  readonly failureThreshold?: number;
+}
+
+/** The proxy's control-plane streams (mesh-wide only). */
+export interface ProxyControlStreams {
+  /** @default Duration.seconds(3) */
+  readonly initialTimeout?: Duration;
+  /** @default Duration.minutes(5) */
+  readonly idleTimeout?: Duration;
+  /** @default Duration.hours(1) */
+  readonly lifetime?: Duration;
+}
+
 /**
- * Proxy settings. At the mesh level they become the defaults every injected proxy gets (the
- * `proxy` and `proxyInit` sections of `linkerd-config`).
+ * Free-form proxy parameters by scope, protocol and name; each leaf becomes
+ * `LINKERD2_PROXY_<DIRECTION>_<SCOPE>_<PROTOCOL>_<NAME>` (names snake-cased and upper-cased).
+ */
+export type ProxyParameters = Record<string, Record<string, Record<string, string | number | boolean>>>;
+
+/** Distributed tracing of the proxies (mesh-wide only). */
+export interface ProxyTracing {
+  /** Address of the OpenTelemetry collector, `host:port`. */
+  readonly collectorEndpoint: string;
+  /** ServiceAccount of the collector, which the proxy verifies by mTLS identity. */
+  readonly collectorServiceAccount: string;
+  /** Namespace of that ServiceAccount. */
+  readonly collectorNamespace: string;
+  /** `service.name` of the spans. @default 'linkerd-proxy' */
+  readonly serviceName?: string;
+  /** Extra span attributes. @default - pod IP, pod UID and container name */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * Proxy configuration. The same object serves three levels:
+ *
+ * - **mesh-wide**, as the control plane's `proxy` prop: the defaults every injected proxy gets
+ *   (the `proxy`, `proxyInit` and `debugContainer` sections of `linkerd-config`);
+ * - **namespace**, given to `meshNamespace`: `config.linkerd.io/*` annotations the injector
+ *   copies onto every pod of the namespace;
+ * - **workload**, given to `meshWorkload`: annotations on the pod template (webhook mode), or
+ *   the proxy rendered with them (static mode).
+ *
+ * Every field names the annotation that carries it. A field marked *mesh-wide only* has no
+ * annotation (the injector reads it from `linkerd-config` alone); one marked *not inherited
+ * from namespaces* is read from the pod only. Setting a field at a level that cannot carry it
+ * fails with a LinkerdConfigError.
  */
 export interface ProxySettings {
-  /** Proxy image repository. @default 'cr.l5d.io/linkerd/proxy' (under `registry` when set) */
+  /** Proxy image repository. Annotation `config.linkerd.io/proxy-image`. @default 'cr.l5d.io/linkerd/proxy' (under `registry` when set) */
   readonly image?: string;
-  /** Proxy image tag. @default - the Linkerd version */
+  /** Proxy image tag. Annotation `config.linkerd.io/proxy-version`. @default - the Linkerd version */
   readonly version?: string;
-  /** Pull policy of the proxy image. @default - the mesh-wide pull policy */
+  /** Pull policy of the proxy image. Annotation `config.linkerd.io/image-pull-policy`. @default - the mesh-wide pull policy */
   readonly imagePullPolicy?: ImagePullPolicy;
-  /** Log filter, in the proxy's `tracing` directive syntax. @default 'warn,linkerd=info,hickory=error' */
+  /** Log filter, in the proxy's `tracing` directive syntax. Annotation `config.linkerd.io/proxy-log-level`. @default 'warn,linkerd=info,hickory=error' */
   readonly logLevel?: string;
-  /** @default LogFormat.PLAIN */
+  /** Annotation `config.linkerd.io/proxy-log-format`. @default LogFormat.PLAIN */
   readonly logFormat?: LogFormat;
-  /** Log HTTP headers and requests (exposes secrets in logs). @default false */
+  /** Log HTTP headers and requests (exposes secrets in logs). Annotation `config.linkerd.io/proxy-log-http-headers` (`insecure` / `off`). @default false */
   readonly logHttpHeadersInsecurely?: boolean;
-  /** @default - none */
+  /** Annotation `config.linkerd.io/access-log`. @default - none */
   readonly accessLog?: AccessLogFormat;
-  /** @default - no requests or limits */
+  /**
+   * Requests and limits of the proxy (the init container copies them). Annotations
+   * `config.linkerd.io/proxy-{cpu,memory,ephemeral-storage}-{request,limit}`; per pod, a CPU
+   * request or limit also sets the minimum or maximum worker threads to its whole cores, as the
+   * injector does.
+   * @default - no requests or limits
+   */
   readonly resources?: ContainerResources;
-  /** Minimum (and initial) proxy worker threads. @default 1 */
+  /** Minimum (and initial) proxy worker threads. Mesh-wide only (per pod it follows the CPU request). @default 1 */
   readonly minimumWorkers?: number;
-  /** Maximum proxy worker threads. @default - not set */
+  /** Maximum proxy worker threads. Mesh-wide only (per pod it follows the CPU limit). @default - not set */
   readonly maximumWorkers?: number;
-  /** Maximum workers as a fraction (0 < r < 1) of the node's cores. @default - not set */
+  /** Maximum workers as a fraction (0 < r < 1) of the node's cores. Annotation `config.linkerd.io/proxy-cpu-ratio-limit`, not inherited from namespaces. @default - not set */
   readonly maximumCpuRatio?: number;
   /** @default - see ProxyPorts */
   readonly ports?: ProxyPorts;
-  /** User id the proxy runs as. @default 2102 */
+  /** User id the proxy runs as. Annotation `config.linkerd.io/proxy-uid`. @default 2102 */
   readonly uid?: number;
-  /** Group id the proxy runs as. @default - not set */
+  /** Group id the proxy runs as. Annotation `config.linkerd.io/proxy-gid`. @default - not set */
   readonly gid?: number;
-  /** Run the proxy as a Kubernetes native sidecar (an init container that keeps running). @default true */
+  /** Run the proxy as a Kubernetes native sidecar (an init container that keeps running). Annotation `config.linkerd.io/proxy-enable-native-sidecar`. @default true */
   readonly nativeSidecar?: boolean;
-  /** Hold application containers back until the proxy is ready. @default true */
+  /** Hold application containers back until the proxy is ready. Annotation `config.linkerd.io/proxy-await` (`enabled` / `disabled`). @default true */
   readonly await?: boolean;
-  /** @default DefaultInboundPolicy.ALL_UNAUTHENTICATED */
+  /** Annotation `config.linkerd.io/default-inbound-policy`. @default DefaultInboundPolicy.ALL_UNAUTHENTICATED */
   readonly defaultInboundPolicy?: DefaultInboundPolicy;
-  /** Ports whose traffic is proxied without protocol detection. @default 25,587,3306,4444,5432,6379,9300,11211 */
+  /**
+   * Ports whose traffic is proxied without protocol detection: numbers, `lo-hi` ranges and, per
+   * pod, container port names. Annotation `config.linkerd.io/opaque-ports`.
+   * @default 25,587,3306,4444,5432,6379,9300,11211
+   */
   readonly opaquePorts?: Array<number | string>;
-  /** Inbound ports that bypass the proxy. @default 4567,4568 */
+  /** Inbound ports that bypass the proxy. Annotation `config.linkerd.io/skip-inbound-ports`. @default 4567,4568 */
   readonly skipInboundPorts?: Array<number | string>;
-  /** Outbound ports that bypass the proxy. @default 4567,4568 */
+  /** Outbound ports that bypass the proxy. Annotation `config.linkerd.io/skip-outbound-ports`. @default 4567,4568 */
   readonly skipOutboundPorts?: Array<number | string>;
-  /** Outbound CIDRs that bypass the proxy. @default - none */
+  /** Outbound CIDRs that bypass the proxy. Annotation `config.linkerd.io/skip-subnets`. @default - none */
   readonly skipSubnets?: string[];
-  /** Inbound ports that only accept mTLS-authenticated clients. @default - none */
+  /** Inbound ports that only accept mTLS-authenticated clients. Annotation `config.linkerd.io/proxy-require-identity-inbound-ports`. @default - none */
   readonly requireIdentityOnInboundPorts?: Array<number | string>;
-  /** @default Duration.millis(100) */
+  /** Annotation `config.linkerd.io/proxy-inbound-connect-timeout`. @default Duration.millis(100) */
   readonly inboundConnectTimeout?: Duration;
-  /** @default Duration.millis(1000) */
+  /** Annotation `config.linkerd.io/proxy-outbound-connect-timeout`. @default Duration.millis(1000) */
   readonly outboundConnectTimeout?: Duration;
-  /** @default Duration.seconds(90) */
+  /** Whole seconds. Annotation `config.linkerd.io/proxy-inbound-discovery-cache-unused-timeout`. @default Duration.seconds(90) */
   readonly inboundDiscoveryCacheUnusedTimeout?: Duration;
-  /** @default Duration.seconds(5) */
+  /** Whole seconds. Annotation `config.linkerd.io/proxy-outbound-discovery-cache-unused-timeout`. @default Duration.seconds(5) */
   readonly outboundDiscoveryCacheUnusedTimeout?: Duration;
-  /** @default false */
+  /** Annotation `config.linkerd.io/proxy-disable-inbound-protocol-detect-timeout`. @default false */
   readonly disableInboundProtocolDetectTimeout?: boolean;
-  /** @default false */
+  /** Annotation `config.linkerd.io/proxy-disable-outbound-protocol-detect-timeout`. @default false */
   readonly disableOutboundProtocolDetectTimeout?: boolean;
-  /** Resolve ServiceProfiles for names outside the cluster too. @default false */
+  /** Resolve ServiceProfiles for names outside the cluster too. Annotation `config.linkerd.io/enable-external-profiles`. @default false */
   readonly enableExternalProfiles?: boolean;
-  /** Expose the admin `/shutdown` endpoint. @default false */
+  /** Expose the admin `/shutdown` endpoint. Annotation `config.linkerd.io/proxy-admin-shutdown` (`enabled` / `disabled`). @default false */
   readonly enableShutdownEndpoint?: boolean;
-  /** Label outbound metrics with the target host name. @default false */
+  /** Label outbound metrics with the target host name. Annotation `config.linkerd.io/proxy-metrics-hostname-labels`. @default false */
   readonly metricsHostnameLabels?: boolean;
-  /** Grace period for in-flight requests when the proxy shuts down. @default - the proxy's own */
+  /** Grace period for in-flight requests when the proxy shuts down. Annotation `config.linkerd.io/shutdown-grace-period`. @default - the proxy's own */
   readonly shutdownGracePeriod?: Duration;
-  /** Seconds a classic (non-native) proxy sleeps before exiting. @default 0 */
+  /** Seconds a classic (non-native) proxy sleeps before exiting. Annotation `config.alpha.linkerd.io/proxy-wait-before-exit-seconds`. @default 0 */
   readonly waitBeforeExitSeconds?: number;
-  /** Extra environment variables for the proxy, appended last. @default - none */
+  /**
+   * Extra environment variables for the proxy, appended last. Annotation
+   * `config.linkerd.io/proxy-additional-env` (JSON); per pod, merged by name over the
+   * mesh-wide list and then the namespace's.
+   * @default - none
+   */
   readonly additionalEnv?: EnvVar[];
-  /** iptables flavour proxy-init uses. @default IptablesMode.NFT */
+  /** The proxy runs in ingress mode (routes by `l5d-dst-override`). Annotation `linkerd.io/inject: ingress`. @default false */
+  readonly ingress?: boolean;
+  /** The proxy is a multicluster gateway. Annotation `config.linkerd.io/enable-gateway`, not inherited from namespaces. @default false */
+  readonly gateway?: boolean;
+  /** Add the `linkerd-debug` container. Annotation `config.linkerd.io/enable-debug-sidecar`; namespace and workload only. @default false */
+  readonly debugSidecar?: boolean;
+  /** Image repository of the debug container. Annotation `config.linkerd.io/debug-image`, not inherited from namespaces. @default 'cr.l5d.io/linkerd/debug' */
+  readonly debugImage?: string;
+  /** Image tag of the debug container. Annotation `config.linkerd.io/debug-image-version`, not inherited from namespaces. @default - the Linkerd version */
+  readonly debugImageVersion?: string;
+  /** Annotation `config.linkerd.io/debug-image-pull-policy`, not inherited from namespaces. @default - the mesh-wide pull policy */
+  readonly debugImagePullPolicy?: ImagePullPolicy;
+  /**
+   * `nf_conntrack_tcp_timeout_close_wait` set by proxy-init, whole seconds; needs
+   * `proxyInitRunAsRoot` mesh-wide. Annotation `config.linkerd.io/close-wait-timeout`, not
+   * inherited from namespaces.
+   * @default - the kernel's
+   */
+  readonly closeWaitTimeout?: Duration;
+  /** iptables flavour proxy-init uses. Mesh-wide only. @default IptablesMode.NFT */
   readonly iptablesMode?: IptablesMode;
+  /** Run proxy-init as root. Mesh-wide only. @default false */
+  readonly proxyInitRunAsRoot?: boolean;
+  /** Run proxy-init privileged. Mesh-wide only. @default false */
+  readonly proxyInitPrivileged?: boolean;
+  /** Log level of proxy-init. Mesh-wide only. @default - proxy-init's own */
+  readonly proxyInitLogLevel?: string;
+  /** Log format of proxy-init. Mesh-wide only. @default - proxy-init's own */
+  readonly proxyInitLogFormat?: LogFormat;
+  /** Replaces the proxy container's whole securityContext. Mesh-wide only. @default - non-root, read-only root file system, RuntimeDefault seccomp */
+  readonly securityContext?: SecurityContext;
+  /** Mesh-wide only. @default - 10 s delay, 1 s timeout */
+  readonly livenessProbe?: ProxyProbeSettings;
+  /** Mesh-wide only. @default - 2 s delay, 1 s timeout */
+  readonly readinessProbe?: ProxyProbeSettings;
+  /** Used when the proxy is a native sidecar that awaits. Mesh-wide only. @default - 1 s period, 120 failures */
+  readonly startupProbe?: ProxyProbeSettings;
+  /** Mesh-wide only. @default - see ProxyControlStreams */
+  readonly controlStreams?: ProxyControlStreams;
+  /** Inbound parameters; replaces the default tree as a whole. Mesh-wide only. @default { server: { http2: { keepAliveInterval: '10s', keepAliveTimeout: '3s' } } } */
+  readonly inbound?: ProxyParameters;
+  /** Outbound parameters; replaces the default tree as a whole. Mesh-wide only. @default { server: { http2: { keepAliveInterval: '10s', keepAliveTimeout: '3s' } } } */
+  readonly outbound?: ProxyParameters;
+  /** Mesh-wide only. @default - no tracing */
+  readonly tracing?: ProxyTracing;
 }
 
 export enum IptablesMode {
@@ -146,7 +257,7 @@ export enum IptablesMode {
 const PORT_RANGE = /^(\d+)(?:-(\d+))?$/;
 
 /** Validates a list of ports / `lo-hi` ranges and joins it the way Linkerd reads it. */
-export function portList(scope: IConstruct, field: string, ports: Array<number | string>): string {
+export function portList(scope: IConstruct | string, field: string, ports: Array<number | string>): string {
   return ports.map((entry, i) => {
     const text = String(entry).trim();
     const m = PORT_RANGE.exec(text);
@@ -160,16 +271,21 @@ export function portList(scope: IConstruct, field: string, ports: Array<number |
   }).join(',');
 }
 
+const CIDR_V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+const CIDR_V6 = /^[0-9a-fA-F:]+\/(\d{1,3})$/;
+
+/** Whether `text` is an IPv4 or IPv6 CIDR (address with a prefix length). */
+export function isCidr(text: string): boolean {
+  const m4 = CIDR_V4.exec(text);
+  if (m4) return m4.slice(1, 5).every((o) => Number(o) <= 255) && Number(m4[5]) <= 32;
+  const m6 = CIDR_V6.exec(text);
+  return Boolean(m6 && text.includes(':') && Number(m6[1]) <= 128 && (text.match(/::/g) ?? []).length <= 1);
+}
+
 /** Validates CIDRs (IPv4 or IPv6 with a prefix length). */
-export function cidrList(scope: IConstruct, field: string, cidrs: string[]): string {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-  const v6 = /^[0-9a-fA-F:]+\/(\d{1,3})$/;
+export function cidrList(scope: IConstruct | string, field: string, cidrs: string[]): string {
   cidrs.forEach((cidr, i) => {
-    const m4 = v4.exec(cidr);
-    const ok4 = m4 && m4.slice(1, 5).every((o) => Number(o) <= 255) && Number(m4[5]) <= 32;
-    const m6 = v6.exec(cidr);
-    const ok6 = m6 && cidr.includes(':') && Number(m6[1]) <= 128 && (cidr.match(/::/g) ?? []).length <= 1;
-    if (!ok4 && !ok6) {
+    if (typeof cidr !== 'string' || !isCidr(cidr)) {
       throw new LinkerdConfigError(scope, `${field}[${i}]`, `${JSON.stringify(cidr)} is not a CIDR`,
         'use an address with a prefix length, e.g. "10.0.0.0/8" or "fd00::/8"');
     }
@@ -188,89 +304,4 @@ export function resourceValues(scope: IConstruct, field: string, resources: Cont
     memory: range('memory', resources.memory),
     'ephemeral-storage': range('ephemeralStorage', resources.ephemeralStorage),
   };
-}
-
-/** A Duration as Linkerd's Go-duration text in milliseconds or seconds, the unit upstream uses for that setting. */
-function millis(d: Duration): string {
-  return `${d.toMilliseconds()}ms`;
-}
-function seconds(scope: IConstruct, field: string, d: Duration): string {
-  const ms = d.toMilliseconds();
-  if (ms % 1000 !== 0) {
-    throw new LinkerdConfigError(scope, field, `${ms}ms is not a whole number of seconds`, 'use Duration.seconds(n) or a whole number of minutes');
-  }
-  return `${ms / 1000}s`;
-}
-
-/**
- * Writes proxy settings into a values tree (mesh level), validating each value on the way.
- * `field` prefixes every error's field name, e.g. `proxy`.
- */
-export function applyProxySettings(scope: IConstruct, field: string, values: LinkerdValues, s: ProxySettings): void {
-  const p = values.proxy;
-  const init = values.proxyInit;
-  const f = (name: string) => `${field}.${name}`;
-  if (s.image !== undefined) p.image.name = check.imageName(scope, f('image'), s.image);
-  if (s.version !== undefined) p.image.version = check.imageTag(scope, f('version'), s.version);
-  if (s.imagePullPolicy !== undefined) p.image.pullPolicy = s.imagePullPolicy;
-  if (s.logLevel !== undefined) {
-    if (!/^[\w.,=:\-\[\]{}]+$/.test(s.logLevel)) {
-      throw new LinkerdConfigError(scope, f('logLevel'), `${JSON.stringify(s.logLevel)} is not a log filter`, 'use e.g. "warn,linkerd=info"');
-    }
-    p.logLevel = s.logLevel;
-  }
-  if (s.logFormat !== undefined) p.logFormat = check.oneOf(scope, f('logFormat'), s.logFormat, Object.values(LogFormat));
-  if (s.logHttpHeadersInsecurely !== undefined) p.logHTTPHeaders = s.logHttpHeadersInsecurely ? 'insecure' : 'off';
-  if (s.accessLog !== undefined) p.accessLog = check.oneOf(scope, f('accessLog'), s.accessLog, Object.values(AccessLogFormat));
-  if (s.resources !== undefined) p.resources = resourceValues(scope, f('resources'), s.resources);
-  if (s.minimumWorkers !== undefined) p.runtime.workers.minimum = check.positiveInteger(scope, f('minimumWorkers'), s.minimumWorkers);
-  if (s.maximumWorkers !== undefined) p.runtime.workers.maximum = check.positiveInteger(scope, f('maximumWorkers'), s.maximumWorkers);
-  if (s.maximumCpuRatio !== undefined) {
-    if (!(s.maximumCpuRatio > 0 && s.maximumCpuRatio < 1)) {
-      throw new LinkerdConfigError(scope, f('maximumCpuRatio'), `${s.maximumCpuRatio} is not between 0 and 1`, 'use a fraction such as 0.2');
-    }
-    p.runtime.workers.maximumCPURatio = s.maximumCpuRatio;
-  }
-  for (const name of ['admin', 'control', 'inbound', 'outbound'] as const) {
-    const port = s.ports?.[name];
-    if (port !== undefined) p.ports[name] = check.port(scope, f(`ports.${name}`), port);
-  }
-  const ports = Object.values(p.ports);
-  if (new Set(ports).size !== ports.length) {
-    throw new LinkerdConfigError(scope, f('ports'), `ports ${ports.join(', ')} are not distinct`, 'give admin, control, inbound and outbound four different ports');
-  }
-  if (s.uid !== undefined) p.uid = check.nonNegativeInteger(scope, f('uid'), s.uid);
-  if (s.gid !== undefined) p.gid = check.nonNegativeInteger(scope, f('gid'), s.gid);
-  if (s.nativeSidecar !== undefined) p.nativeSidecar = s.nativeSidecar;
-  if (s.await !== undefined) p.await = s.await;
-  if (s.defaultInboundPolicy !== undefined) {
-    p.defaultInboundPolicy = check.oneOf(scope, f('defaultInboundPolicy'), s.defaultInboundPolicy, Object.values(DefaultInboundPolicy));
-  }
-  if (s.opaquePorts !== undefined) p.opaquePorts = portList(scope, f('opaquePorts'), s.opaquePorts);
-  if (s.skipInboundPorts !== undefined) init.ignoreInboundPorts = portList(scope, f('skipInboundPorts'), s.skipInboundPorts);
-  if (s.skipOutboundPorts !== undefined) init.ignoreOutboundPorts = portList(scope, f('skipOutboundPorts'), s.skipOutboundPorts);
-  if (s.skipSubnets !== undefined) init.skipSubnets = cidrList(scope, f('skipSubnets'), s.skipSubnets);
-  if (s.requireIdentityOnInboundPorts !== undefined) {
-    p.requireIdentityOnInboundPorts = portList(scope, f('requireIdentityOnInboundPorts'), s.requireIdentityOnInboundPorts);
-  }
-  if (s.inboundConnectTimeout !== undefined) p.inboundConnectTimeout = millis(s.inboundConnectTimeout);
-  if (s.outboundConnectTimeout !== undefined) p.outboundConnectTimeout = millis(s.outboundConnectTimeout);
-  if (s.inboundDiscoveryCacheUnusedTimeout !== undefined) {
-    p.inboundDiscoveryCacheUnusedTimeout = seconds(scope, f('inboundDiscoveryCacheUnusedTimeout'), s.inboundDiscoveryCacheUnusedTimeout);
-  }
-  if (s.outboundDiscoveryCacheUnusedTimeout !== undefined) {
-    p.outboundDiscoveryCacheUnusedTimeout = seconds(scope, f('outboundDiscoveryCacheUnusedTimeout'), s.outboundDiscoveryCacheUnusedTimeout);
-  }
-  if (s.disableInboundProtocolDetectTimeout !== undefined) p.disableInboundProtocolDetectTimeout = s.disableInboundProtocolDetectTimeout;
-  if (s.disableOutboundProtocolDetectTimeout !== undefined) p.disableOutboundProtocolDetectTimeout = s.disableOutboundProtocolDetectTimeout;
-  if (s.enableExternalProfiles !== undefined) p.enableExternalProfiles = s.enableExternalProfiles;
-  if (s.enableShutdownEndpoint !== undefined) p.enableShutdownEndpoint = s.enableShutdownEndpoint;
-  if (s.metricsHostnameLabels !== undefined) p.metrics.hostnameLabels = s.metricsHostnameLabels;
-  if (s.shutdownGracePeriod !== undefined) p.shutdownGracePeriod = millis(s.shutdownGracePeriod);
-  if (s.waitBeforeExitSeconds !== undefined) p.waitBeforeExitSeconds = check.nonNegativeInteger(scope, f('waitBeforeExitSeconds'), s.waitBeforeExitSeconds);
-  if (s.additionalEnv !== undefined) {
-    s.additionalEnv.forEach((e, i) => check.labelKey(scope, f(`additionalEnv[${i}].name`), e.name));
-    p.additionalEnv = s.additionalEnv.map((e) => structuredClone(e) as unknown as Record<string, unknown>);
-  }
-  if (s.iptablesMode !== undefined) init.iptablesMode = check.oneOf(scope, f('iptablesMode'), s.iptablesMode, Object.values(IptablesMode));
 }

@@ -10,6 +10,7 @@ export const TEST_KEYS = KeyMaterial.fromSeed({ seed: 'cdk8s-linkerd unit tests,
 export function controlPlaneProps(overrides: Partial<LinkerdControlPlaneProps> = {}): LinkerdControlPlaneProps {
   return {
     keyMaterial: TEST_KEYS,
+    emitGeneratedPrivateKeys: true,
     identity: {
       trustAnchors: TrustAnchors.generated({ validity: Duration.days(3650) }),
       issuer: IssuerCertificate.generated({ validity: Duration.days(365) }),

@@ -2,6 +2,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { Duration } from 'cdk8s';
 import { LinkerdConfigError } from '../../src/errors';
 import { ExtendedKeyUsage, parseCertificates, verifiesSignedBy } from '../../src/identity/certificate';
+import { CertManagerIssuer } from '../../src/identity/cert-manager-issuer';
 import { IssuerCertificate, IssuerCertificateBindContext } from '../../src/identity/issuer';
 import { encodePem } from '../../src/identity/pem';
 import { keyMatchesCertificate, PrivateKeyEncoding } from '../../src/identity/private-key';
@@ -241,5 +242,125 @@ describe('IssuerCertificate.fromPem', () => {
     const bind = () => IssuerCertificate.fromPem({ certificatePem: issuerPem, privateKeyPem: leaf.privateKeyPem }).bind(scope(), context(anchors));
     // THEN
     expect(bind).toThrow(/^test\/linkerd: identity\.issuer\.certificatePem: trust anchor CN=root has pathlen 0 but 1 CA certificate\(s\) sit below it/);
+  });
+});
+
+describe('IssuerCertificate.generated under a bundle (rotation)', () => {
+  const current = TrustAnchors.generated();
+  const next = TrustAnchors.generated({ commonName: 'root-2.linkerd.cluster.local', notBefore: '2026-06-01T00:00:00Z' });
+  const both = TrustAnchors.bundle(current, next).bind(scope(), { field: 'identity.trustAnchors', keyMaterial: km });
+
+  test('signedBy picks the anchor; the default start is the signer\'s, the key stays unless notBefore is given', () => {
+    // GIVEN / WHEN
+    const old = IssuerCertificate.generated({ signedBy: current }).bind(scope(), context(both));
+    const switched = IssuerCertificate.generated({ signedBy: next }).bind(scope(), context(both));
+    const rekeyed = IssuerCertificate.generated({ signedBy: next, notBefore: '2026-06-01T00:00:00Z' }).bind(scope(), context(both));
+    // THEN
+    const [oldCert] = parseCertificates('t', 'x', old.certificatePem!);
+    const [newCert] = parseCertificates('t', 'x', switched.certificatePem!);
+    expect(oldCert.issuer).toBe('CN=root.linkerd.cluster.local');
+    expect(newCert.issuer).toBe('CN=root-2.linkerd.cluster.local');
+    expect(verifiesSignedBy(newCert, both.certificates[1])).toBe(true);
+    expect(newCert.notBefore.toISOString()).toBe('2026-06-01T00:00:00.000Z');
+    expect(switched.privateKeyPem).toEqual(old.privateKeyPem);
+    expect(rekeyed.privateKeyPem).not.toEqual(old.privateKeyPem);
+    expect(rekeyed.generated).toBe(true);
+  });
+
+  test.each([
+    ['no signedBy with two generated anchors', {}, /identity\.issuer: the trust anchors hold 2 generated anchors/],
+    ['a signedBy that is not in the bundle', { signedBy: TrustAnchors.generated({ commonName: 'elsewhere.example' }) }, /identity\.issuer\.signedBy: signedBy is not one of the generated anchors/],
+  ])('fails with %s', (_what, props, message) => {
+    expect(() => IssuerCertificate.generated(props).bind(scope(), context(both))).toThrow(message);
+  });
+});
+
+describe('issuer validity against the issuance lifetime', () => {
+  test('a generated issuer must outlive the issuance lifetime', () => {
+    const bind = () => IssuerCertificate.generated({ validity: Duration.hours(12) }).bind(scope(), context(generatedAnchors, { issuanceLifetime: Duration.hours(24) }));
+    expect(bind).toThrow(/^test\/linkerd: identity\.issuer\.validity: 12 hours is shorter than the issuance lifetime of workload certificates \(1 day\)/);
+  });
+
+  test('so must an issuer given as PEM', () => {
+    const pem = signedByGeneratedAnchor({ isCA: true, pathLen: 0, keyUsage: 32 | 64, notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2026-01-01T06:00:00Z') });
+    const bind = () => IssuerCertificate.fromPem(pem).bind(scope(), context(generatedAnchors, { issuanceLifetime: Duration.hours(24) }));
+    expect(bind).toThrow(/identity\.issuer\.certificatePem: issuer certificate CN=identity\.linkerd\.cluster\.local is valid for 6 hours, less than the issuance lifetime/);
+  });
+});
+
+describe('IssuerCertificate.fromExistingSecret', () => {
+  test('emits nothing and reads the keys of the scheme given', () => {
+    expect(IssuerCertificate.fromExistingSecret().bind(scope(), context(generatedAnchors))).toEqual({ scheme: 'kubernetes.io/tls' });
+    expect(IssuerCertificate.fromExistingSecret({ scheme: 'linkerd.io/tls' }).bind(scope(), context(generatedAnchors))).toEqual({ scheme: 'linkerd.io/tls' });
+    expect(IssuerCertificate.external().bind(scope(), context(generatedAnchors))).toEqual({ scheme: 'kubernetes.io/tls' });
+  });
+
+  test('fails with an unknown scheme', () => {
+    expect(() => IssuerCertificate.fromExistingSecret({ scheme: 'tls' as any }).bind(scope(), context(generatedAnchors)))
+      .toThrow(/identity\.issuer\.scheme: "tls" is not one of "kubernetes.io\/tls", "linkerd.io\/tls"/);
+  });
+});
+
+describe('IssuerCertificate.issuedByCertManager', () => {
+  const ca = CertManagerIssuer.ca({ secretName: 'linkerd-trust-anchor' });
+
+  test('emits the CA Issuer and an ECDSA P-256 CA Certificate writing linkerd-identity-issuer, and no key', () => {
+    // GIVEN / WHEN
+    const bound = IssuerCertificate.issuedByCertManager({ issuer: ca }).bind(scope(), context(generatedAnchors, { issuanceLifetime: Duration.hours(24) }));
+    // THEN
+    expect(bound.scheme).toBe('kubernetes.io/tls');
+    expect(bound.privateKeyPem).toBeUndefined();
+    expect(bound.manifests).toEqual([
+      {
+        apiVersion: 'cert-manager.io/v1', kind: 'Issuer', name: 'linkerd-trust-anchor', namespace: 'linkerd', component: 'identity',
+        body: { spec: { ca: { secretName: 'linkerd-trust-anchor' } } },
+      },
+      {
+        apiVersion: 'cert-manager.io/v1', kind: 'Certificate', name: 'linkerd-identity-issuer', namespace: 'linkerd', component: 'identity',
+        body: {
+          spec: {
+            secretName: 'linkerd-identity-issuer',
+            duration: '48h0m0s',
+            renewBefore: '25h0m0s',
+            issuerRef: { name: 'linkerd-trust-anchor', kind: 'Issuer', group: 'cert-manager.io' },
+            commonName: 'identity.linkerd.cluster.local',
+            dnsNames: ['identity.linkerd.cluster.local'],
+            isCA: true,
+            privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+            usages: ['cert sign', 'crl sign', 'server auth', 'client auth'],
+          },
+        },
+      },
+    ]);
+  });
+
+  test('refers to an existing ClusterIssuer without emitting it, and follows namespace and trust domain', () => {
+    const bound = IssuerCertificate.issuedByCertManager({ issuer: CertManagerIssuer.fromClusterIssuerName('linkerd-trust-anchor'), duration: Duration.days(7), renewBefore: Duration.days(3) })
+      .bind(scope(), context(generatedAnchors, { controlPlaneNamespace: 'mesh', trustDomain: 'example.org' }));
+    expect(bound.manifests!.map((m) => m.kind)).toEqual(['Certificate']);
+    expect(bound.manifests![0].body.spec).toMatchObject({
+      duration: '168h0m0s', renewBefore: '72h0m0s', commonName: 'identity.mesh.example.org',
+      issuerRef: { name: 'linkerd-trust-anchor', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+    });
+    expect(bound.manifests![0].namespace).toBe('mesh');
+  });
+
+  test('leaves out a common name over 64 characters, which cert-manager rejects', () => {
+    const bound = IssuerCertificate.issuedByCertManager({ issuer: ca }).bind(scope(), context(generatedAnchors, { trustDomain: 'a-very-long-trust-domain-name.for-an-organization.example.org' }));
+    const spec = bound.manifests![1].body.spec as any;
+    expect(spec.commonName).toBeUndefined();
+    expect(spec.dnsNames).toEqual(['identity.linkerd.a-very-long-trust-domain-name.for-an-organization.example.org']);
+  });
+
+  test.each([
+    ['a self-signed issuer', { issuer: CertManagerIssuer.selfSigned() }, /identity\.issuer\.issuer: is a selfSigned issuer, but the identity issuer must be signed by a trust anchor/],
+    ['no issuer', {} as any, /identity\.issuer\.issuer: is required/],
+    ['renewBefore not above the issuance lifetime plus skew', { issuer: ca, renewBefore: Duration.hours(24) }, /identity\.issuer\.renewBefore: 24h0m0s is not longer than the issuance lifetime plus the clock skew allowance \(24h0m0s \+ 20s\)/],
+    ['renewBefore not below the duration', { issuer: ca, duration: Duration.hours(25), renewBefore: Duration.hours(25) }, /identity\.issuer\.renewBefore: 25h0m0s is not shorter than the duration \(25h0m0s\)/],
+    ['a duration under an hour', { issuer: ca, duration: Duration.minutes(30), renewBefore: Duration.minutes(10) }, /identity\.issuer\.duration: 30m0s is shorter than cert-manager's minimum of one hour/],
+  ])('fails with %s', (_what, props, message) => {
+    const bind = () => IssuerCertificate.issuedByCertManager(props).bind(scope(), context(generatedAnchors, { issuanceLifetime: Duration.hours(24) }));
+    expect(bind).toThrow(LinkerdConfigError);
+    expect(bind).toThrow(message);
   });
 });

@@ -147,3 +147,37 @@ export function oddCertificate(props: OddCertificateProps): string {
   const signature = new Uint8Array(sign(hash, tbs, signerKey));
   return encodePem('CERTIFICATE', sequence(tbs, algorithm, bitString(signature)));
 }
+
+/** Where a private key shows up among the objects: raw text or base64 of it, in any string. */
+export function privateKeyLocations(objects: any[]): string[] {
+  const found: string[] = [];
+  const walk = (value: any, where: string) => {
+    if (typeof value === 'string') {
+      const decoded = /^[A-Za-z0-9+/=\s]{40,}$/.test(value) ? Buffer.from(value, 'base64').toString('latin1') : '';
+      if (/PRIVATE KEY/.test(value) || /PRIVATE KEY/.test(decoded)) found.push(where);
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${where}[${i}]`));
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(v, `${where}.${k}`);
+    }
+  };
+  for (const o of objects) walk(o, `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`);
+  return found;
+}
+
+const CONFORM = join(__dirname, '..', '..', '..', 'shared', 'conformance', 'conform.py');
+export const HAVE_CONFORM = existsSync(CONFORM) && spawnSync('python3', ['-c', 'import yaml, cryptography'], { stdio: 'ignore' }).status === 0;
+/** `it` when ../shared/conformance/conform.py (and its Python modules) are present, else `it.skip`. */
+export const itWithConform = HAVE_CONFORM ? it : it.skip;
+
+/** Runs `conform.py check <dir>`: its exit status and report. It judges validity by the real clock. */
+export function conformCheck(dir: string): { status: number | null; output: string } {
+  const run = spawnSync('python3', [CONFORM, 'check', dir], { encoding: 'utf8' });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+/** Midnight UTC `days` days before today, as ISO 8601: a start of validity that conform.py, which uses the real clock, accepts. */
+export function daysAgo(days: number): string {
+  const today = new Date();
+  return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - days)).toISOString().replace('.000Z', 'Z');
+}

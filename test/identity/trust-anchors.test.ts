@@ -163,3 +163,58 @@ describe('TrustAnchors.fromPem', () => {
     expect(bind).toThrow(message);
   });
 });
+
+describe('TrustAnchors.generated with its own start or key material', () => {
+  test('an own notBefore gives an own key and a certificate starting then', () => {
+    // GIVEN / WHEN
+    const base = TrustAnchors.generated().bind(scope(), context);
+    const later = TrustAnchors.generated({ notBefore: '2026-06-01T00:00:00Z' }).bind(scope(), context);
+    // THEN
+    expect(later.certificates[0].notBefore.toISOString()).toBe('2026-06-01T00:00:00.000Z');
+    expect(later.certificates[0].notAfter.toISOString()).toBe('2036-05-29T00:00:00.000Z');
+    expect(later.signer!.privateKeyPem).not.toEqual(base.signer!.privateKeyPem);
+    expect(TrustAnchors.generated({ notBefore: '2026-06-01T00:00:00Z' }).bind(scope(), context).pem).toEqual(later.pem);
+  });
+
+  test('takes its own key material', () => {
+    const own = TrustAnchors.generated({ keyMaterial: keyMaterial('a seed just for the anchor') }).bind(scope(), { field: 'x' });
+    expect(own.certificates[0].subject).toBe('CN=root.linkerd.cluster.local');
+  });
+
+  test('fails with a notBefore without a zone', () => {
+    expect(() => TrustAnchors.generated({ notBefore: '2026-06-01T00:00:00' }).bind(scope(), context))
+      .toThrow(/^test\/linkerd: identity\.trustAnchors\.notBefore: "2026-06-01T00:00:00" is not an ISO 8601 date/);
+  });
+});
+
+describe('TrustAnchors.bundle', () => {
+  const current = TrustAnchors.generated();
+  const next = TrustAnchors.generated({ commonName: 'root-2.linkerd.cluster.local', notBefore: '2026-06-01T00:00:00Z' });
+
+  test('joins the anchors in order, keeping each PEM as given, and lists every generated signer', () => {
+    // GIVEN
+    const pem = TrustAnchors.generated({ commonName: 'pem-root.linkerd.cluster.local' }).bind(scope(), context).pem.trim(); // no trailing newline
+    // WHEN
+    const bound = TrustAnchors.bundle(TrustAnchors.fromPem(pem), current, next).bind(scope(), context);
+    // THEN
+    expect(bound.certificates.map((c) => c.commonName)).toEqual(['pem-root.linkerd.cluster.local', 'root.linkerd.cluster.local', 'root-2.linkerd.cluster.local']);
+    expect(bound.pem).toBe(`${pem}\n${current.bind(scope(), context).pem}${next.bind(scope(), context).pem}`);
+    expect(bound.signers!.map((s) => s.source)).toEqual([current, next]);
+    expect(bound.signer).toBeUndefined();
+  });
+
+  test('a bundle of one generated anchor still has its signer', () => {
+    const bound = TrustAnchors.bundle(current).bind(scope(), context);
+    expect(bound.signer).toEqual(current.bind(scope(), context).signer);
+  });
+
+  test.each([
+    ['no anchors', () => TrustAnchors.bundle(), /needs one or more TrustAnchors/],
+    ['the same anchor twice', () => TrustAnchors.bundle(current, TrustAnchors.generated()), /certificate 2 \(CN=root.linkerd.cluster.local\) is the same certificate as certificate 1/],
+    ['two generated anchors of one name', () => TrustAnchors.bundle(current, TrustAnchors.generated({ notBefore: '2026-06-01' })), /two generated anchors are both named CN=root.linkerd.cluster.local/],
+    ['a bad member', () => TrustAnchors.bundle(current, TrustAnchors.fromPem('nope')), /identity\.trustAnchors\[1\]: holds no PEM certificate/],
+  ])('fails with %s', (_what, make, message) => {
+    expect(() => make().bind(scope(), context)).toThrow(LinkerdConfigError);
+    expect(() => make().bind(scope(), context)).toThrow(message);
+  });
+});

@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { Duration } from 'cdk8s';
 import { LinkerdConfigError } from '../../src/errors';
+import { CertManagerIssuer } from '../../src/identity/cert-manager-issuer';
 import { ExtendedKeyUsage, KeyUsage, parseCertificates } from '../../src/identity/certificate';
 import { keyMatchesCertificate, PrivateKeyEncoding } from '../../src/identity/private-key';
 import { WebhookTls, WebhookTlsBindContext } from '../../src/identity/webhook-tls';
@@ -234,5 +235,54 @@ describe('WebhookTls.external', () => {
     const bind = () => WebhookTls.external({ caBundlePem: 'nope' }).bind(scope(), injector);
     // THEN
     expect(bind).toThrow(/^test\/linkerd: proxyInjector\.tls\.caBundlePem: holds no PEM certificate/);
+  });
+});
+
+describe('WebhookTls.issuedByCertManager', () => {
+  const selfSigned = CertManagerIssuer.selfSigned({ name: 'linkerd-webhooks' });
+
+  test('emits the Issuer and a Certificate writing <service>-k8s-tls with a PKCS#8 ECDSA key, and the inject-ca-from reference', () => {
+    // GIVEN / WHEN
+    const bound = WebhookTls.issuedByCertManager({ issuer: selfSigned }).bind(scope(), policy);
+    // THEN
+    expect(bound.secret).toBeUndefined();
+    expect(bound.caBundlePem).toBeUndefined();
+    expect(bound.injectCaFrom).toBe('linkerd/linkerd-policy-validator');
+    expect(bound.manifests).toEqual([
+      { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', name: 'linkerd-webhooks', namespace: 'linkerd', body: { spec: { selfSigned: {} } } },
+      {
+        apiVersion: 'cert-manager.io/v1', kind: 'Certificate', name: 'linkerd-policy-validator', namespace: 'linkerd',
+        body: {
+          spec: {
+            secretName: 'linkerd-policy-validator-k8s-tls',
+            duration: '8760h0m0s',
+            renewBefore: '2160h0m0s',
+            issuerRef: { name: 'linkerd-webhooks', kind: 'Issuer', group: 'cert-manager.io' },
+            commonName: 'linkerd-policy-validator.linkerd.svc',
+            dnsNames: ['linkerd-policy-validator.linkerd.svc'],
+            privateKey: { algorithm: 'ECDSA', size: 256, encoding: 'PKCS8', rotationPolicy: 'Always' },
+            usages: ['server auth'],
+          },
+        },
+      },
+    ]);
+  });
+
+  test('the Go webhooks get PKCS#8 too, and the durations are props', () => {
+    const bound = WebhookTls.issuedByCertManager({ issuer: CertManagerIssuer.fromClusterIssuerName('webhooks'), duration: Duration.days(30), renewBefore: Duration.days(10) }).bind(scope(), injector);
+    expect(bound.manifests!.map((m) => m.kind)).toEqual(['Certificate']);
+    expect(bound.manifests![0].body.spec).toMatchObject({ duration: '720h0m0s', renewBefore: '240h0m0s', privateKey: { encoding: 'PKCS8' } });
+  });
+
+  test('generated serving certificates say so, the others do not', () => {
+    expect(WebhookTls.generated().bind(scope(), injector).generated).toBe(true);
+    expect(WebhookTls.issuedByCertManager({ issuer: selfSigned }).bind(scope(), injector).generated).toBeUndefined();
+  });
+
+  test.each([
+    ['no issuer', {} as any, /proxyInjector\.tls\.issuer: is required/],
+    ['renewBefore not below the duration', { issuer: selfSigned, duration: Duration.days(30), renewBefore: Duration.days(30) }, /proxyInjector\.tls\.renewBefore: 720h0m0s is not shorter than the duration/],
+  ])('fails with %s', (_what, props, message) => {
+    expect(() => WebhookTls.issuedByCertManager(props).bind(scope(), injector)).toThrow(message);
   });
 });

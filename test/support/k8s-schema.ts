@@ -19,7 +19,8 @@ export interface ValidateOptions {
   /**
    * CustomResourceDefinitions whose schemas validate custom resources. CRDs found among the
    * validated objects are used too, and so are the third-party CRDs vendored for tests
-   * (`test/schemas/podmonitor-v1.json`); a CRD given here wins over those for the same group and kind.
+   * (`test/schemas/podmonitor-v1.json`, the cert-manager Certificate, Issuer and ClusterIssuer,
+   * the trust-manager Bundle); a CRD given here wins over those for the same group and kind.
    * @default - only the CRDs among the objects and the vendored third-party ones
    */
   readonly crds?: any[];
@@ -34,8 +35,14 @@ export interface ValidateOptions {
 
 const SCHEMA_DIR = path.join(__dirname, '..', 'schemas');
 const SUBSET_FILE = 'kubernetes-1.36-subset.json';
-/** Third-party CRDs for custom resources we emit but whose CRD we do not own. */
-const VENDORED_CRD_FILES = ['podmonitor-v1.json'];
+/** Third-party CRDs for custom resources we emit but whose CRD we do not own (hand-written, strict, minimal). */
+const VENDORED_CRD_FILES = [
+  'podmonitor-v1.json',
+  'cert-manager-certificate-v1.json',
+  'cert-manager-issuer-v1.json',
+  'cert-manager-clusterissuer-v1.json',
+  'trust-manager-bundle-v1alpha1.json',
+];
 
 const K8S_ID = 'k8s.json';
 const DEF = '#/definitions/';
@@ -133,7 +140,7 @@ export function kubernetesSchemaRelease(): string {
   return loadEngine().release;
 }
 
-/** Copies of the third-party CRDs vendored for tests (PodMonitor). */
+/** Copies of the third-party CRDs vendored for tests (PodMonitor, cert-manager, trust-manager). */
 export function vendoredCrds(): any[] {
   return loadEngine().vendoredCrds.map(c => JSON.parse(JSON.stringify(c)));
 }

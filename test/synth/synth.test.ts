@@ -44,11 +44,11 @@ describe('npm run synth', () => {
   test('writes one file per chart, numbered in apply order', () => {
     const out = tempDir();
     runNode(MAIN, [], { CDK8S_OUTDIR: out });
-    expect(fs.readdirSync(out).sort()).toEqual(['01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml']);
+    expect(fs.readdirSync(out).sort()).toEqual(['01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-demo.yaml']);
   });
 
   test('every object of the default mesh validates against the Kubernetes schemas and our CRDs', () => {
-    const objects = ['01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml'].flatMap((f) => readManifests(path.join(ROOT, 'dist', f)));
+    const objects = ['01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-demo.yaml'].flatMap((f) => readManifests(path.join(ROOT, 'dist', f)));
     expect(objects.length).toBeGreaterThan(40);
     expectValidObjects(objects, { crds: linkerdCrdManifests() });
   });

@@ -1,0 +1,53 @@
+import { Construct, IConstruct } from 'constructs';
+import { LinkerdValues, MeshValuesProps, resolveMeshValues } from '../control-plane/values';
+import { KeyMaterial, TrustAnchors } from '../identity';
+import * as check from '../validate';
+import { ILinkerdMesh, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from './mesh';
+import { meshNamespace, meshWorkload } from './meshing';
+
+/**
+ * How a control plane installed elsewhere (another app, Helm, the CLI) was configured: the same
+ * props as `LinkerdControlPlaneProps`, of which only those that shape proxies are read. Passing
+ * the props the control plane was synthesized with gives exactly its values.
+ */
+export interface InstalledControlPlaneProps extends MeshValuesProps {
+  /** Namespace of the control plane. @default 'linkerd' */
+  readonly namespace?: string;
+  /**
+   * The mesh's trust anchors (needed by static injection, which inlines them into every proxy)
+   * and its trust domain.
+   * @default - no anchors: webhook mode only
+   */
+  readonly identity?: { readonly trustAnchors?: TrustAnchors; readonly trustDomain?: string };
+  /** Key material `TrustAnchors.generated()` derives the anchors from. @default - none */
+  readonly keyMaterial?: KeyMaterial;
+}
+
+/** A control plane this app does not synthesize, known by the props it was installed with. */
+export class InstalledControlPlane extends Construct implements ILinkerdMesh {
+  public readonly controlPlaneNamespace: string;
+  private readonly _values: LinkerdValues;
+
+  public constructor(scope: Construct, id: string, props: InstalledControlPlaneProps = {}) {
+    super(scope, id);
+    this.controlPlaneNamespace = check.dnsLabel(this, 'namespace', props.namespace ?? 'linkerd');
+    const values = resolveMeshValues(this, props);
+    const anchors = props.identity?.trustAnchors;
+    if (anchors !== undefined) {
+      values.identityTrustAnchorsPEM = anchors.bind(this, { field: 'identity.trustAnchors', keyMaterial: props.keyMaterial }).pem;
+    }
+    this._values = values;
+  }
+
+  public get values(): LinkerdValues {
+    return structuredClone(this._values);
+  }
+
+  public meshNamespace(namespace: IConstruct, options?: MeshNamespaceOptions): NamespaceMesh {
+    return meshNamespace(namespace, options);
+  }
+
+  public meshWorkload(workload: IConstruct, options?: MeshWorkloadOptions): WorkloadMesh {
+    return meshWorkload(this, workload, options);
+  }
+}

@@ -1,0 +1,58 @@
+import { ApiObject } from 'cdk8s';
+
+/**
+ * Post-render transforms on one ApiObject.
+ *
+ * Meshing has to see the pod as it is finally rendered: a cdk8s-plus workload computes its pod
+ * spec lazily, and containers, ports and probes may be added after `meshWorkload` is called.
+ * cdk8s offers JSON patches, but their values are fixed when they are added. So the transform
+ * wraps this one object's `toJson()`: it runs on the complete rendering (after the object's own
+ * JSON patches), for `Chart.toJson()`, `Testing.synth` and `App.synth` alike, and leaves every
+ * other object alone.
+ */
+
+type Transform = (json: Record<string, any>) => Record<string, any>;
+
+const TRANSFORMS = Symbol.for('cdk8s-linkerd.render-transforms');
+
+interface Hooked {
+  [TRANSFORMS]?: Transform[];
+}
+
+/** Adds a transform of the rendered JSON of `obj`; transforms run in the order they were added. */
+export function addRenderTransform(obj: ApiObject, transform: Transform): void {
+  const hooked = obj as unknown as Hooked;
+  if (!hooked[TRANSFORMS]) {
+    const transforms: Transform[] = [];
+    hooked[TRANSFORMS] = transforms;
+    const render = obj.toJson.bind(obj);
+    Object.defineProperty(obj, 'toJson', {
+      configurable: true,
+      writable: true,
+      value: () => normalize(transforms.reduce((json, t) => t(json), render())),
+    });
+  }
+  hooked[TRANSFORMS]!.push(transform);
+}
+
+/** Sorted keys and no null values, as cdk8s renders; `apiVersion`, `kind`, `metadata` first. */
+function normalize(json: Record<string, any>): Record<string, any> {
+  const sorted = sanitize(json) as Record<string, any>;
+  const out: Record<string, any> = {};
+  for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(sorted)]) {
+    if (key in sorted && !(key in out)) out[key] = sorted[key];
+  }
+  return out;
+}
+
+function sanitize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sanitize);
+  if (value === null || typeof value !== 'object') return value;
+  const keys = process.env.CDK8S_DISABLE_SORT ? Object.keys(value) : Object.keys(value).sort();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== null && item !== undefined) out[key] = sanitize(item);
+  }
+  return out;
+}

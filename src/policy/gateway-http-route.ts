@@ -1,0 +1,44 @@
+import { Construct } from 'constructs';
+import { CheckedApiObject } from './base';
+import { HttpRouteRule, renderHttpRules } from './http-route-rule';
+import { checkBackendPorts, RouteBase, RouteProps } from './route-base';
+
+export interface GatewayHttpRouteProps extends RouteProps {
+  /** @default - one rule matching every request */
+  readonly rules?: HttpRouteRule[];
+}
+
+/** apiVersion of the Gateway API routes this library emits (served by Gateway API v1.1.1 and later). */
+export const GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
+
+/**
+ * `HTTPRoute` (gateway.networking.k8s.io/v1): the Gateway API route, which Linkerd reads like its
+ * own. It needs the Gateway API CRDs in the cluster, from `LinkerdCrds` with
+ * `gatewayApi: GatewayApiCrds.bundled()` or from a separate Gateway API install (v1.1.1 or later).
+ */
+export class GatewayHttpRoute extends RouteBase {
+  private readonly rules: HttpRouteRule[];
+
+  public constructor(scope: Construct, id: string, props: GatewayHttpRouteProps) {
+    super(scope, id, props, (s, i, metadata, spec) => new CheckedApiObject(s, i, { apiVersion: GATEWAY_API_VERSION, kind: 'HTTPRoute', metadata, spec }));
+    this.rules = [...(props.rules ?? [])];
+    this.renderRules();
+  }
+
+  private renderRules() {
+    return renderHttpRules(this, 'rules', this.rules, {
+      ruleFilters: ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect'],
+      timeouts: true,
+    });
+  }
+
+  protected renderSpec(): Record<string, any> {
+    const rendered = this.renderRules();
+    checkBackendPorts(this, rendered.backends);
+    return {
+      hostnames: this.hostnames,
+      parentRefs: this.renderParents(),
+      rules: rendered.rules.length ? rendered.rules : undefined,
+    };
+  }
+}

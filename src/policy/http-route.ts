@@ -1,0 +1,42 @@
+import { Construct } from 'constructs';
+import * as l1 from '../../imports/policy.linkerd.io';
+import { checkedBeforeRender } from './base';
+import { HttpRouteRule, renderHttpRules } from './http-route-rule';
+import { checkBackendPorts, RouteBase, RouteProps } from './route-base';
+
+export interface HttpRouteProps extends RouteProps {
+  /** @default - one rule matching every request */
+  readonly rules?: HttpRouteRule[];
+}
+
+const CheckedHttpRoute = checkedBeforeRender(l1.HttpRoute);
+
+/**
+ * `HTTPRoute` (policy.linkerd.io/v1beta3): Linkerd's own HTTPRoute, usable without the Gateway
+ * API CRDs. Attached to a Server it splits the Server's traffic into routes that authorization
+ * policies can target (and requests matching no route are refused with 404); attached to a
+ * Service it configures clients: backends with weights, timeouts and retries.
+ */
+export class HttpRoute extends RouteBase {
+  private readonly rules: HttpRouteRule[];
+
+  public constructor(scope: Construct, id: string, props: HttpRouteProps) {
+    super(scope, id, props, (s, i, metadata, spec) => new CheckedHttpRoute(s, i, { metadata, spec }));
+    this.rules = [...(props.rules ?? [])];
+    this.renderRules();
+  }
+
+  private renderRules() {
+    return renderHttpRules(this, 'rules', this.rules, { ruleFilters: ['RequestHeaderModifier', 'RequestRedirect'], timeouts: true });
+  }
+
+  protected renderSpec(): Record<string, any> {
+    const rendered = this.renderRules();
+    checkBackendPorts(this, rendered.backends);
+    return {
+      hostnames: this.hostnames,
+      parentRefs: this.renderParents(),
+      rules: rendered.rules.length ? rendered.rules : undefined,
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import { Construct } from 'constructs';
+import * as l1 from '../../imports/policy.linkerd.io';
+import { LinkerdConfigError } from '../errors';
+import { checkedBeforeRender, PolicyResource, PolicyResourceProps } from './base';
+import { parseNetworks } from './cidr';
+
+/** A network, optionally minus some blocks inside it. */
+export interface Network {
+  /** A CIDR (`10.0.0.0/8`, `fd00::/8`) or a single address. */
+  readonly cidr: string;
+  /** Blocks inside `cidr` that are not part of the network. @default - none */
+  readonly except?: string[];
+}
+
+export interface NetworkAuthenticationProps extends PolicyResourceProps {
+  /** The client networks; at least one. */
+  readonly networks: Network[];
+}
+
+const CheckedNetworkAuthentication = checkedBeforeRender(l1.NetworkAuthentication);
+
+/** `NetworkAuthentication` (policy.linkerd.io/v1alpha1): clients identified by their source network. */
+export class NetworkAuthentication extends PolicyResource {
+  private readonly networks: Network[];
+
+  public constructor(scope: Construct, id: string, props: NetworkAuthenticationProps) {
+    super(scope, id, props, (s, i, metadata, spec) => new CheckedNetworkAuthentication(s, i, { metadata, spec }));
+    if (!props.networks || props.networks.length === 0) {
+      throw new LinkerdConfigError(this, 'networks', 'no network is given', 'list at least one network, e.g. { cidr: "10.0.0.0/8" }');
+    }
+    parseNetworks(this, 'networks', props.networks);
+    this.networks = props.networks.map((n) => ({ cidr: n.cidr, except: n.except?.length ? [...n.except] : undefined }));
+  }
+
+  protected renderSpec(): Record<string, any> {
+    return { networks: this.networks.map((n) => (n.except ? { cidr: n.cidr, except: n.except } : { cidr: n.cidr })) };
+  }
+}
