@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import {
-  Heartbeat, IssuerCertificate, KeyMaterial, LinkerdControlPlane, LinkerdControlPlaneProps, LinkerdCrds,
+  GatewayApiCrds, Heartbeat, IssuerCertificate, KeyMaterial, LinkerdControlPlane, LinkerdControlPlaneProps, LinkerdCrds,
   synthesizeManifests, TrustAnchors, WebhookTls, writeManifests,
 } from '../src';
 import { injectCases } from './inject-cases';
@@ -40,6 +40,7 @@ function referenceIdentity(): Pick<LinkerdControlPlaneProps, 'identity' | 'keyMa
 /** Each visible reference and the typed configuration equivalent to its values file. */
 const CASES: Record<string, (app: App) => void> = {
   'crds': (app) => { new LinkerdCrds(app, 'linkerd-crds'); },
+  'crds-gateway-api': (app) => { new LinkerdCrds(app, 'linkerd-crds', { gatewayApi: GatewayApiCrds.bundled() }); },
   'control-plane-default': (app) => {
     new LinkerdControlPlane(app, 'linkerd-control-plane', referenceIdentity());
   },

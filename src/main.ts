@@ -4,6 +4,7 @@ import { LinkerdControlPlane } from './control-plane';
 import { LinkerdCrds } from './crds';
 import { addDemoApp } from './demo';
 import { IssuerCertificate, KeyMaterial, TrustAnchors } from './identity';
+import { exampleApps } from '../examples';
 import { runSynth } from './synth';
 
 /**
@@ -33,5 +34,6 @@ export function buildApp(): App {
 }
 
 if (require.main === module) {
-  runSynth(buildApp);
+  // The main mesh into dist/, and one example per identity mode into dist/examples/<mode>/.
+  runSynth([{ build: buildApp }, ...exampleApps().map(({ mode, build }) => ({ directory: `examples/${mode}`, build }))]);
 }

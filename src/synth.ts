@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import { CheckOptions, describeObject, formatFinding, runChecks, Severity } from './check';
+import { policyGraph } from './policy';
 import { LinkerdConfigError } from './errors';
 
 /** One synthesized manifest file. */
@@ -9,6 +10,8 @@ export interface ManifestFile {
   /** File name, prefixed with its position in apply order, e.g. `01-linkerd-crds.yaml`. */
   readonly name: string;
   readonly content: string;
+  /** The objects in the file, as rendered (empty for files that are not manifests). */
+  readonly objects: ReadonlyArray<Record<string, any>>;
 }
 
 /**
@@ -30,6 +33,7 @@ export function synthesizeManifests(app: App, options: CheckOptions = {}): Manif
   return charts.map((chart: Chart, i: number) => ({
     name: `${String(i + 1).padStart(width, '0')}-${chart.node.id}.yaml`,
     content: Yaml.stringify(...rendered[i]),
+    objects: rendered[i],
   }));
 }
 
@@ -75,14 +79,39 @@ export function writeManifests(files: ManifestFile[], outdir: string): void {
   }
 }
 
+/** One app to synthesize into a sub-directory of the output. */
+export interface SynthTarget {
+  /** Sub-directory of the output directory, e.g. `examples/cert-manager`. @default - the output directory itself */
+  readonly directory?: string;
+  readonly build: () => App;
+}
+
 /**
- * Runs a synth entry point: builds the app, renders it completely, and only then writes it.
- * Configuration errors are printed as one line naming the construct path and field, with no
- * stack trace, and the process exits 1 with the output directory untouched.
+ * Renders every target and adds, for the main target, `mesh-policy.md` and `mesh-policy.json`:
+ * who may talk to whom, computed from the same model as the policy checks. Writes nothing.
  */
-export function runSynth(build: () => App, outdir: string = process.env.CDK8S_OUTDIR ?? 'dist', options: CheckOptions = {}): void {
+export function synthesizeTargets(targets: SynthTarget[], options: CheckOptions = {}): ManifestFile[] {
+  return targets.flatMap(({ directory, build }) => {
+    const manifests = synthesizeManifests(build(), options);
+    if (directory) return manifests.map((f) => ({ ...f, name: `${directory}/${f.name}` }));
+    const graph = policyGraph(manifests.flatMap((f) => f.objects));
+    return [
+      ...manifests,
+      { name: 'mesh-policy.md', content: graph.markdown, objects: [] },
+      { name: 'mesh-policy.json', content: `${JSON.stringify(graph.json, null, 2)}\n`, objects: [] },
+    ];
+  });
+}
+
+/**
+ * Runs a synth entry point: builds the app (or several, each into its own sub-directory),
+ * renders everything completely, and only then writes it. Configuration errors are printed as
+ * one line naming the construct path and field, with no stack trace, and the process exits 1
+ * with the output directory untouched.
+ */
+export function runSynth(build: (() => App) | SynthTarget[], outdir: string = process.env.CDK8S_OUTDIR ?? 'dist', options: CheckOptions = {}): void {
   try {
-    const files = synthesizeManifests(build(), options);
+    const files = synthesizeTargets(typeof build === 'function' ? [{ build }] : build, options);
     writeManifests(files, outdir);
     for (const file of files) process.stdout.write(`${path.join(outdir, file.name)}\n`);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { applyDemoPolicy } from './demo-policy';
 import { ILinkerdMesh, MeshMode, NamespaceMesh, WorkloadMesh } from '../mesh/mesh';
 import { LogFormat } from '../proxy/proxy-spec';
 
@@ -126,5 +127,7 @@ export class DemoApp extends Chart {
 export function addDemoApp(scope: Construct, mesh: ILinkerdMesh, props: Omit<DemoAppProps, 'mesh'> = {}): DemoApp {
   const demo = new DemoApp(scope, 'demo', { ...props, mesh });
   if (mesh instanceof Chart) demo.addDependency(mesh);
+  // Default-deny: only web -> api -> db, kubelet probes and Prometheus scrapes are allowed.
+  applyDemoPolicy(demo);
   return demo;
 }

@@ -1,1 +1,2 @@
 export * from './demo-app';
+export * from './demo-policy';

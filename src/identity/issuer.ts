@@ -16,8 +16,9 @@ import { BoundTrustAnchors, TrustAnchors } from './trust-anchors';
 /** Props of `IssuerCertificate.generated`. */
 export interface GeneratedIssuerCertificateProps {
   /**
-   * How long the issuer is valid, from the key material's `notBefore`. It must end no later
-   * than the trust anchor. Workload certificates never outlive it.
+   * How long the issuer is valid, from its `notBefore`. It must end no later than the trust
+   * anchor, and last at least the issuance lifetime of workload certificates, which never
+   * outlive it.
    * @default Duration.days(365) - one year
    */
   readonly validity?: Duration;
@@ -154,10 +155,12 @@ export abstract class IssuerCertificate {
   }
 
   /**
-   * An issuer signed by `TrustAnchors.generated()`, with its key from the control plane's
-   * `keyMaterial`: ECDSA P-256, CA with pathLen 0, keyCertSign and cRLSign, common name and
-   * DNS SAN `identity.<controlPlaneNamespace>.<trustDomain>`, key written as SEC1 like
-   * Linkerd does.
+   * An issuer signed by a `TrustAnchors.generated()` anchor (`signedBy`, when the bundle holds
+   * several), with its key from the control plane's `keyMaterial`: ECDSA P-256, CA with
+   * pathLen 0, keyCertSign and cRLSign, common name and DNS SAN
+   * `identity.<controlPlaneNamespace>.<trustDomain>`, key written as SEC1 like Linkerd does. Its
+   * key ends up in the Secret `linkerd-identity-issuer`, so the control plane needs
+   * `emitGeneratedPrivateKeys: true`.
    */
   public static generated(props: GeneratedIssuerCertificateProps = {}): IssuerCertificate {
     return new GeneratedIssuerCertificate(props);

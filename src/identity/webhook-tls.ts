@@ -126,7 +126,8 @@ export abstract class WebhookTls {
    * A self-signed ECDSA P-256 certificate with its key from the `keyMaterial`: common name
    * and DNS SAN `<service>.<namespace>.svc`, not a CA, extended key usage serverAuth and
    * clientAuth, serving as its own caBundle (as upstream's generated certificate does).
-   * Deterministic and long-lived, where upstream makes a new one on every render.
+   * Deterministic and long-lived, where upstream makes a new one on every render. Its key ends
+   * up in the Secret `<service>-k8s-tls`, so the control plane needs `emitGeneratedPrivateKeys: true`.
    */
   public static generated(props: GeneratedWebhookTlsProps = {}): WebhookTls {
     return new GeneratedWebhookTls(props);

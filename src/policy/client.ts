@@ -30,7 +30,11 @@ export interface ResolvedClient {
  * unauthenticated clients from a network. `onlyFrom` narrows any of them to source networks.
  */
 export class Client {
-  /** The pods of a workload (a cdk8s-plus workload or an ApiObject): their ServiceAccount is read at synth. */
+  /**
+   * The pods of a workload (a cdk8s-plus workload or an ApiObject): their ServiceAccount is read
+   * at synth. Identities are per ServiceAccount, so this admits every pod that runs as the same
+   * account; give each workload its own (not `default`) to tell them apart.
+   */
   public static workload(workload: IConstruct): Client {
     return new Client({ kind: 'workloads', refs: [workload] });
   }

@@ -1,3 +1,5 @@
+export { PolicyResource } from './base';
+export type { PolicyResourceProps } from './base';
 export * from './authorization-policy';
 export * from './backend';
 export * from './cidr';

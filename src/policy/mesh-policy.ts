@@ -73,6 +73,9 @@ interface ServerState {
  * stable and readable. Linkerd picks one route per request by specificity, so when several
  * clients are allowed different routes of one port, every route gets the authorizations of every
  * client whose allowed routes cover it, and a catch-all route keeps unrestricted clients working.
+ *
+ * For a mesh-wide default deny, set the control plane's `proxy.defaultInboundPolicy` to `deny`
+ * and call `allowMetricsScrape` for each namespace whose pods Prometheus scrapes.
  */
 export class MeshPolicy extends Construct {
   private readonly scrapers: Client[];
@@ -302,7 +305,7 @@ export class MeshPolicy extends Construct {
     const required: RequiredAuthentication[] = [];
     if (c.identity) required.push(this.authentication(namespace, { ...c, networks: undefined }));
     if (c.networks) required.push(this.authentication(namespace, { key: `net:${JSON.stringify(c.networks)}`, label: c.identity ? `${c.label}-net` : c.label, networks: c.networks }));
-    new AuthorizationPolicy(this, `Authz-${key}`, { metadata: { name, namespace }, target, requiredAuthentications: required });
+    new AuthorizationPolicy(this, `Authz-${namespace ?? ''}-${name}`, { metadata: { name, namespace }, target, requiredAuthentications: required });
   }
 
   /** One authentication object per client and namespace, named after the client. */
@@ -314,7 +317,7 @@ export class MeshPolicy extends Construct {
     const metadata = { name: c.label, namespace };
     if (c.identity) {
       const id = c.identity;
-      made = new MeshTlsAuthentication(this, `Authn-${key}`, {
+      made = new MeshTlsAuthentication(this, `MeshTlsAuthn-${namespace ?? ''}-${c.label}`, {
         metadata,
         workloads: id.kind === 'workloads' ? id.refs : undefined,
         serviceAccounts: id.kind === 'serviceAccounts' ? id.refs : undefined,
@@ -322,7 +325,7 @@ export class MeshPolicy extends Construct {
         identities: id.kind === 'identities' ? id.ids : undefined,
       });
     } else {
-      made = new NetworkAuthentication(this, `Authn-${key}`, { metadata, networks: c.networks! });
+      made = new NetworkAuthentication(this, `NetworkAuthn-${namespace ?? ''}-${c.label}`, { metadata, networks: c.networks! });
     }
     this.authentications.set(key, made);
     return made;

@@ -1,5 +1,5 @@
 import { App, Duration, Testing } from 'cdk8s';
-import { IssuerCertificate, KeyMaterial, LinkerdControlPlane, runChecks, Severity, synthesizeManifests, TrustAnchors } from '../../src';
+import { IssuerCertificate, KeyMaterial, LinkerdControlPlane, linkerdCrdManifests, runChecks, Severity, synthesizeManifests, TrustAnchors } from '../../src';
 import { addDemoApp, DemoApp, DemoTier } from '../../src/demo';
 import { installedMesh } from '../mesh/fixtures';
 import { parseManifests } from '../support/manifests';
@@ -79,14 +79,14 @@ describe('DemoApp', () => {
       keyMaterial: KeyMaterial.fromSeed({ seed: 'cdk8s-linkerd demo test, not secret', notBefore: '2026-01-01T00:00:00Z' }),
       emitGeneratedPrivateKeys: true,
       identity: { trustAnchors: TrustAnchors.generated({ validity: Duration.days(3650) }), issuer: IssuerCertificate.generated({ validity: Duration.days(365) }) },
-    } as any);
+    });
     // WHEN
     addDemoApp(app, controlPlane);
     const files = synthesizeManifests(app);
     // THEN
     expect(files.map((f) => f.name)).toEqual(['01-linkerd-control-plane.yaml', '02-demo.yaml']);
     const objects = files.flatMap((f) => parseManifests(f.content));
-    expectValidObjects(objects);
+    expectValidObjects(objects, { crds: linkerdCrdManifests() });
     expect(runChecks(objects).filter((f) => f.severity === Severity.ERROR)).toEqual([]);
     const db = find(objects, 'Deployment', 'db').spec.template;
     expect(db.metadata.annotations['linkerd.io/trust-root-sha256'])

@@ -41,10 +41,17 @@ describe('npm run synth', () => {
     expect(hashDirectory(path.join(ROOT, 'dist'))).toEqual(hashDirectory(out));
   });
 
-  test('writes one file per chart, numbered in apply order', () => {
+  test('writes one file per chart, numbered in apply order, the policy graph, and one directory per identity example', () => {
     const out = tempDir();
     runNode(MAIN, [], { CDK8S_OUTDIR: out });
-    expect(fs.readdirSync(out).sort()).toEqual(['01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-demo.yaml']);
+    expect(Object.keys(hashDirectory(out))).toEqual([
+      '01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-demo.yaml',
+      'examples/bring-your-own-pem/01-linkerd-control-plane.yaml',
+      'examples/cert-manager/01-linkerd-control-plane.yaml',
+      'examples/cluster-references/01-linkerd-control-plane.yaml',
+      'examples/generated/01-linkerd-control-plane.yaml',
+      'mesh-policy.json', 'mesh-policy.md',
+    ]);
   });
 
   test('every object of the default mesh validates against the Kubernetes schemas and our CRDs', () => {
@@ -92,6 +99,6 @@ describe('runSynth', () => {
     } finally {
       log.mockRestore();
     }
-    expect(fs.readdirSync(out)).toEqual([]);
+    expect(fs.readdirSync(out).sort()).toEqual(['mesh-policy.json', 'mesh-policy.md']);
   });
 });
