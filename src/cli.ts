@@ -8,7 +8,9 @@ const USAGE = `usage: cdk8s-linkerd check <dir|file>... [options]
        cdk8s-linkerd check --list
 
 Reads synthesized Kubernetes YAML (every *.yaml / *.yml below a directory) and runs
-cdk8s-linkerd's checks: certificates and identity, proxy configuration, policy.
+cdk8s-linkerd's checks: certificates and identity, proxy configuration, policy. Each directory
+holding YAML files is one install and is checked on its own, so "check dist" checks dist/ and
+each dist/examples/<mode>/ separately.
 
 options:
   --suppress CODE[,CODE]  leave these codes out (repeatable); unknown codes are an error
@@ -38,6 +40,16 @@ function manifestFiles(paths: string[]): string[] {
   };
   for (const p of paths) walk(p, true);
   return files;
+}
+
+/** Files grouped by the directory that holds them: each directory is one install. */
+function manifestSets(files: string[]): Array<{ directory: string; files: string[] }> {
+  const sets = new Map<string, string[]>();
+  for (const file of files) {
+    const directory = path.dirname(file);
+    sets.set(directory, [...(sets.get(directory) ?? []), file]);
+  }
+  return [...sets].map(([directory, group]) => ({ directory, files: group }));
 }
 
 function readObjects(files: string[]): Array<Record<string, any>> {
@@ -123,17 +135,28 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     const known = new Set(listCheckCodes().map((c) => c.code));
     const unknown = args.suppress.filter((c) => !known.has(c));
     if (unknown.length > 0) throw new UsageError(`--suppress: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a check code' : 'are not check codes'} (see --list)`);
-    const objects = readObjects(manifestFiles(args.inputs));
     // Unlike synth, a check of existing output is about today unless told otherwise.
     const now = args.now === null ? undefined : args.now ?? new Date();
-    const findings = runChecks(objects, { suppress: args.suppress, now, expiryHorizonDays: args.horizon });
-    const errors = findings.filter((f) => f.severity === Severity.ERROR).length;
-    const summary = `check: ${errors} errors, ${findings.length - errors} warnings over ${objects.length} objects`;
+    const sets = manifestSets(manifestFiles(args.inputs));
+    const results = sets.map(({ directory, files }) => {
+      const objects = readObjects(files);
+      const findings = runChecks(objects, { suppress: args.suppress, now, expiryHorizonDays: args.horizon });
+      return { directory, objects: objects.length, findings, errors: findings.filter((f) => f.severity === Severity.ERROR).length };
+    });
+    const errors = results.reduce((n, r) => n + r.errors, 0);
+    const findingCount = results.reduce((n, r) => n + r.findings.length, 0);
+    const objectCount = results.reduce((n, r) => n + r.objects, 0);
+    const summary = `check: ${errors} errors, ${findingCount - errors} warnings over ${objectCount} objects`;
     if (args.json) {
-      out(`${JSON.stringify({ findings, errors, warnings: findings.length - errors, objects: objects.length, now: now?.toISOString() ?? null }, null, 2)}\n`);
+      out(`${JSON.stringify({
+        findings: results.flatMap((r) => r.findings.map((f) => (sets.length > 1 ? { ...f, set: r.directory } : f))),
+        errors, warnings: findingCount - errors, objects: objectCount, now: now?.toISOString() ?? null,
+      }, null, 2)}\n`);
     } else {
-      for (const f of findings) out(`${formatFinding(f)}\n`);
-      out(`${summary}\n`);
+      for (const r of results) {
+        for (const f of r.findings) out(`${sets.length > 1 ? `[${r.directory}] ` : ''}${formatFinding(f)}\n`);
+      }
+      out(`${summary}${sets.length > 1 ? ` in ${sets.length} sets` : ''}\n`);
     }
     return errors > 0 ? 1 : 0;
   } catch (error) {
