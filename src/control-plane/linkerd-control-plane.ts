@@ -12,6 +12,7 @@ import { InstalledControlPlane, InstalledControlPlaneProps } from '../mesh/insta
 import { ILinkerdMesh, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from '../mesh/mesh';
 import { meshNamespace, meshWorkload } from '../mesh/meshing';
 import * as check from '../validate';
+import { goDurationText } from '../go-duration';
 import { CREATED_BY, LINKERD_CRDS_CHART_VERSION } from '../version';
 import { LinkerdControlPlaneProps } from './control-plane-props';
 import { Heartbeat } from './heartbeat';
@@ -193,9 +194,9 @@ export class LinkerdControlPlane extends Chart implements ILinkerdMesh {
 
     const identity = values.identity;
     if (props.identity.issuanceLifetime) {
-      identity.issuer.issuanceLifetime = goDuration(this.positive('identity.issuanceLifetime', props.identity.issuanceLifetime));
+      identity.issuer.issuanceLifetime = goDurationText(this.positive('identity.issuanceLifetime', props.identity.issuanceLifetime));
     }
-    if (props.identity.clockSkewAllowance) identity.issuer.clockSkewAllowance = goDuration(props.identity.clockSkewAllowance);
+    if (props.identity.clockSkewAllowance) identity.issuer.clockSkewAllowance = goDurationText(props.identity.clockSkewAllowance);
 
     if (props.prometheusUrl !== undefined) {
       if (!/^https?:\/\/[^\s]+$/.test(props.prometheusUrl)) {
@@ -216,8 +217,8 @@ export class LinkerdControlPlane extends Chart implements ILinkerdMesh {
       values.podMonitor.controller.enabled = pm.controller ?? true;
       values.podMonitor.serviceMirror.enabled = pm.serviceMirror ?? true;
       values.podMonitor.proxy.enabled = pm.proxy ?? true;
-      if (pm.scrapeInterval) values.podMonitor.scrapeInterval = goDuration(pm.scrapeInterval);
-      if (pm.scrapeTimeout) values.podMonitor.scrapeTimeout = goDuration(pm.scrapeTimeout);
+      if (pm.scrapeInterval) values.podMonitor.scrapeInterval = goDurationText(pm.scrapeInterval);
+      if (pm.scrapeTimeout) values.podMonitor.scrapeTimeout = goDurationText(pm.scrapeTimeout);
       if (pm.labels) values.podMonitor.labels = this.labelMap('podMonitors.labels', pm.labels);
     }
     if (props.proxyInjector?.timeoutSeconds !== undefined) {
@@ -976,13 +977,3 @@ function b64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
 }
 
-/** A cdk8s Duration as Go duration text, in the largest units that keep it exact (`24h0m0s` style). */
-export function goDuration(d: Duration): string {
-  let ms = d.toMilliseconds();
-  const h = Math.floor(ms / 3_600_000); ms -= h * 3_600_000;
-  const m = Math.floor(ms / 60_000); ms -= m * 60_000;
-  const s = ms / 1000;
-  if (h > 0) return `${h}h${m}m${s}s`;
-  if (m > 0) return `${m}m${s}s`;
-  return `${s}s`;
-}

@@ -10,7 +10,8 @@ import { issueCertificate } from './issue-certificate';
 import { KeyMaterial } from './key-material';
 import { IdentityManifest } from './manifest';
 import { EcdsaP256Key, keyMatchesCertificate, parsePrivateKey, PrivateKeyEncoding } from './private-key';
-import { certManagerDurations, goDurationText, parseNotBefore, requireKeyMaterial, validityEnd } from './source-support';
+import { goDurationText } from '../go-duration';
+import { certManagerDurations, parseNotBefore, requireKeyMaterial, validityEnd } from './source-support';
 import { BoundTrustAnchors, TrustAnchors } from './trust-anchors';
 
 /** Props of `IssuerCertificate.generated`. */

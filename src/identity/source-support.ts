@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
 import { KeyMaterial } from './key-material';
+import { goDurationText } from '../go-duration';
 
 /**
  * Helpers shared by the identity sources (TrustAnchors, IssuerCertificate, WebhookTls).
@@ -34,16 +35,6 @@ export function validityEnd(scope: IConstruct, field: string, notBefore: Date, v
   return new Date(end);
 }
 
-/** A Duration as Go's `time.Duration.String()` writes it (`48h0m0s`, `5m0s`, `20s`): how cert-manager and Linkerd print durations. */
-export function goDurationText(d: Duration): string {
-  let ms = d.toMilliseconds();
-  const h = Math.floor(ms / 3_600_000); ms -= h * 3_600_000;
-  const m = Math.floor(ms / 60_000); ms -= m * 60_000;
-  const s = ms / 1000;
-  if (h > 0) return `${h}h${m}m${s}s`;
-  if (m > 0) return `${m}m${s}s`;
-  return `${s}s`;
-}
 
 /** cert-manager's limits (`ValidateDuration`): duration of at least 1h, renewBefore of at least 5m and below the duration. */
 export const CERT_MANAGER_MIN_DURATION_MS = 3_600_000;
