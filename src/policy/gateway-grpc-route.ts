@@ -4,7 +4,7 @@ import { Backend } from './backend';
 import { CheckedApiObject } from './base';
 import { GATEWAY_API_VERSION } from './gateway-http-route';
 import { HttpFilter } from './http-filter';
-import { checkBackendPorts, RouteBase, RouteProps } from './route-base';
+import { RouteBase, RouteProps } from './route-base';
 import { ValueMatch, ValueMatchType } from './route-match';
 
 const SERVICE_NAME = /^[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_][A-Za-z_0-9]*)*$/;
@@ -74,7 +74,7 @@ export class GatewayGrpcRoute extends RouteBase {
     this.renderRules();
   }
 
-  private renderRules() {
+  protected renderRules() {
     const seen = new Map<string, string>();
     const backends: Array<{ field: string; backend: any }> = [];
     const rules = this.rules.map((rule, i) => {
@@ -106,13 +106,4 @@ export class GatewayGrpcRoute extends RouteBase {
     return { rules, backends };
   }
 
-  protected renderSpec(): Record<string, any> {
-    const rendered = this.renderRules();
-    checkBackendPorts(this, rendered.backends);
-    return {
-      hostnames: this.hostnames,
-      parentRefs: this.renderParents(),
-      rules: rendered.rules.length ? rendered.rules : undefined,
-    };
-  }
 }

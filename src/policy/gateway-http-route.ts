@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { CheckedApiObject } from './base';
 import { HttpRouteRule, renderHttpRules } from './http-route-rule';
-import { checkBackendPorts, RouteBase, RouteProps } from './route-base';
+import { RouteBase, RouteProps } from './route-base';
 
 export interface GatewayHttpRouteProps extends RouteProps {
   /** @default - one rule matching every request */
@@ -25,20 +25,11 @@ export class GatewayHttpRoute extends RouteBase {
     this.renderRules();
   }
 
-  private renderRules() {
+  protected renderRules() {
     return renderHttpRules(this, 'rules', this.rules, {
       ruleFilters: ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect'],
       timeouts: true,
     });
   }
 
-  protected renderSpec(): Record<string, any> {
-    const rendered = this.renderRules();
-    checkBackendPorts(this, rendered.backends);
-    return {
-      hostnames: this.hostnames,
-      parentRefs: this.renderParents(),
-      rules: rendered.rules.length ? rendered.rules : undefined,
-    };
-  }
 }

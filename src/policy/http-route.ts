@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as l1 from '../../imports/policy.linkerd.io';
 import { checkedBeforeRender } from './base';
 import { HttpRouteRule, renderHttpRules } from './http-route-rule';
-import { checkBackendPorts, RouteBase, RouteProps } from './route-base';
+import { RouteBase, RouteProps } from './route-base';
 
 export interface HttpRouteProps extends RouteProps {
   /** @default - one rule matching every request */
@@ -26,17 +26,8 @@ export class HttpRoute extends RouteBase {
     this.renderRules();
   }
 
-  private renderRules() {
+  protected renderRules() {
     return renderHttpRules(this, 'rules', this.rules, { ruleFilters: ['RequestHeaderModifier', 'RequestRedirect'], timeouts: true });
   }
 
-  protected renderSpec(): Record<string, any> {
-    const rendered = this.renderRules();
-    checkBackendPorts(this, rendered.backends);
-    return {
-      hostnames: this.hostnames,
-      parentRefs: this.renderParents(),
-      rules: rendered.rules.length ? rendered.rules : undefined,
-    };
-  }
 }

@@ -77,14 +77,27 @@ export abstract class RouteBase extends PolicyResource {
     });
   }
 
+  /** The rules as they render now, with the Service backends whose ports must be checked. */
+  protected abstract renderRules(): { rules: unknown[]; backends: Array<{ field: string; backend: { ref: { port?: number }; service?: any } }> };
+
+  protected renderSpec(): Record<string, any> {
+    const rendered = this.renderRules();
+    checkBackendPorts(this, rendered.backends);
+    return {
+      hostnames: this.hostnames,
+      parentRefs: this.renderParents(),
+      rules: rendered.rules.length ? rendered.rules : undefined,
+    };
+  }
+
   /** True when some parent is a Server (the route is inbound policy). */
   public get isInbound(): boolean {
     return this.parents.some((p) => p.type === 'server');
   }
 }
 
-/** @internal Checks every Service backend port once the Services are final. */
-export function checkBackendPorts(scope: IConstruct, backends: Array<{ field: string; backend: { ref: { port?: number }; service?: any } }>): void {
+/** Checks every Service backend port once the Services are final. */
+function checkBackendPorts(scope: IConstruct, backends: Array<{ field: string; backend: { ref: { port?: number }; service?: any } }>): void {
   for (const { field, backend } of backends) {
     if (backend.service) checkServicePort(scope, `${field}.port`, backend.service, backend.ref.port);
   }
