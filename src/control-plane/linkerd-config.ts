@@ -1,0 +1,16 @@
+import { ApiObject } from 'cdk8s';
+import { stringify } from 'yaml';
+import { LINKERD_CRDS_CHART_VERSION } from '../version';
+import { ControlPlaneContext } from './context';
+
+/** The `linkerd-config` ConfigMap: the values tree the proxy injector reads at every admission. */
+export function renderConfig(ctx: ControlPlaneContext): ApiObject {
+  const document = structuredClone(ctx.values);
+  return ctx.obj('config', 'v1', 'ConfigMap', ctx.componentMeta('linkerd-config', 'controller'), {
+    data: {
+      'linkerd-crds-chart-version': LINKERD_CRDS_CHART_VERSION,
+      // YAML 1.1, as the injector's Go decoder reads it: strings such as "off" must stay quoted.
+      values: stringify(document, { sortMapEntries: true, lineWidth: 0, version: '1.1' }),
+    },
+  });
+}

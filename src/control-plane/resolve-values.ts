@@ -1,0 +1,121 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { LinkerdConfigError } from '../errors';
+import { goDurationText } from '../go-duration';
+import { resourceValues } from '../proxy/proxy-spec';
+import * as check from '../validate';
+import { LinkerdControlPlaneProps } from './control-plane-props';
+import { Heartbeat } from './heartbeat';
+import { LinkerdValues, resolveMeshValues } from './values';
+
+/** `LinkerdControlPlaneProps` checked and applied to the values tree; errors name `scope`, the control plane. */
+export function resolveControlPlaneValues(scope: IConstruct, namespace: string, props: LinkerdControlPlaneProps): LinkerdValues {
+  // What shapes the proxies is resolved by the function meshing outside a control plane uses too.
+  const values = resolveMeshValues(scope, props);
+  const trustDomain = values.identityTrustDomain;
+  if (props.imagePullSecrets !== undefined) {
+    values.imagePullSecrets = props.imagePullSecrets.map((name, i) => ({ name: check.dnsSubdomain(scope, `imagePullSecrets[${i}]`, name) }));
+  }
+  if (props.controllerLogLevel !== undefined) {
+    values.controllerLogLevel = check.oneOf(scope, 'controllerLogLevel', props.controllerLogLevel, ['panic', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+  }
+  if (props.controllerLogFormat !== undefined) values.controllerLogFormat = check.oneOf(scope, 'controllerLogFormat', props.controllerLogFormat, ['plain', 'json']);
+  if (props.policyControllerLogLevel !== undefined) values.policyController.logLevel = props.policyControllerLogLevel;
+
+  if (props.controllerReplicas !== undefined) values.controllerReplicas = check.positiveInteger(scope, 'controllerReplicas', props.controllerReplicas);
+  if (props.podDisruptionBudget !== undefined) values.enablePodDisruptionBudget = props.podDisruptionBudget;
+  if (props.podDisruptionBudgetMaxUnavailable !== undefined) {
+    values.controller.podDisruptionBudget.maxUnavailable = check.nonNegativeInteger(scope, 'podDisruptionBudgetMaxUnavailable', props.podDisruptionBudgetMaxUnavailable);
+  }
+  if (props.podAntiAffinity !== undefined) values.enablePodAntiAffinity = props.podAntiAffinity;
+  const rolling = (values.deploymentStrategy.rollingUpdate ?? {}) as Record<string, unknown>;
+  if (props.rollingUpdateMaxUnavailable !== undefined) rolling.maxUnavailable = intOrPercent(scope, 'rollingUpdateMaxUnavailable', props.rollingUpdateMaxUnavailable);
+  if (props.rollingUpdateMaxSurge !== undefined) rolling.maxSurge = intOrPercent(scope, 'rollingUpdateMaxSurge', props.rollingUpdateMaxSurge);
+  values.deploymentStrategy = { rollingUpdate: rolling };
+  if (props.webhookFailurePolicy !== undefined) values.webhookFailurePolicy = check.oneOf(scope, 'webhookFailurePolicy', props.webhookFailurePolicy, ['Ignore', 'Fail']);
+  if (props.revisionHistoryLimit !== undefined) values.revisionHistoryLimit = check.nonNegativeInteger(scope, 'revisionHistoryLimit', props.revisionHistoryLimit);
+
+  if (props.nodeSelector !== undefined) values.nodeSelector = labelMap(scope, 'nodeSelector', props.nodeSelector);
+  if (props.tolerations !== undefined) values.tolerations = props.tolerations.map((t) => structuredClone(t));
+  if (props.priorityClassName !== undefined) values.priorityClassName = check.dnsSubdomain(scope, 'priorityClassName', props.priorityClassName);
+  if (props.runtimeClassName !== undefined) values.runtimeClassName = check.dnsSubdomain(scope, 'runtimeClassName', props.runtimeClassName);
+  if (props.commonLabels !== undefined) values.commonLabels = labelMap(scope, 'commonLabels', props.commonLabels);
+  if (props.podLabels !== undefined) values.podLabels = labelMap(scope, 'podLabels', props.podLabels);
+  if (props.podAnnotations !== undefined) {
+    Object.keys(props.podAnnotations).forEach((k) => check.labelKey(scope, `podAnnotations.${k}`, k));
+    values.podAnnotations = { ...props.podAnnotations };
+  }
+
+  const resourceKeys: Array<[keyof NonNullable<LinkerdControlPlaneProps['resources']>, string]> = [
+    ['destination', 'destinationResources'], ['identity', 'identityResources'], ['proxyInjector', 'proxyInjectorResources'],
+    ['spValidator', 'spValidatorResources'], ['heartbeat', 'heartbeatResources'],
+  ];
+  for (const [prop, key] of resourceKeys) {
+    const r = props.resources?.[prop];
+    if (r) values[key] = resourceValues(scope, `resources.${prop}`, r);
+  }
+  if (props.resources?.policyController) {
+    values.policyController.resources = resourceValues(scope, 'resources.policyController', props.resources.policyController);
+  }
+
+  const identity = values.identity;
+  if (props.identity.issuanceLifetime) {
+    identity.issuer.issuanceLifetime = goDurationText(positive(scope, 'identity.issuanceLifetime', props.identity.issuanceLifetime));
+  }
+  if (props.identity.clockSkewAllowance) identity.issuer.clockSkewAllowance = goDurationText(props.identity.clockSkewAllowance);
+
+  if (props.prometheusUrl !== undefined) {
+    if (!/^https?:\/\/[^\s]+$/.test(props.prometheusUrl)) {
+      throw new LinkerdConfigError(scope, 'prometheusUrl', `${JSON.stringify(props.prometheusUrl)} is not an http(s) URL`, 'use e.g. "http://prometheus.monitoring.svc.cluster.local:9090"');
+    }
+    values.prometheusUrl = props.prometheusUrl;
+  }
+  const heartbeat = props.heartbeat ?? Heartbeat.daily();
+  const seed = `${namespace}.${trustDomain}`;
+  const schedule = heartbeat._schedule(scope, 'heartbeat', seed);
+  values.disableHeartBeat = schedule === undefined;
+  // Upstream keeps a schedule in linkerd-config even when the CronJob is off.
+  values.heartbeatSchedule = schedule ?? Heartbeat.daily()._schedule(scope, 'heartbeat', seed)!;
+
+  if (props.podMonitors) {
+    const pm = props.podMonitors;
+    values.podMonitor.enabled = true;
+    values.podMonitor.controller.enabled = pm.controller ?? true;
+    values.podMonitor.serviceMirror.enabled = pm.serviceMirror ?? true;
+    values.podMonitor.proxy.enabled = pm.proxy ?? true;
+    if (pm.scrapeInterval) values.podMonitor.scrapeInterval = goDurationText(pm.scrapeInterval);
+    if (pm.scrapeTimeout) values.podMonitor.scrapeTimeout = goDurationText(pm.scrapeTimeout);
+    if (pm.labels) values.podMonitor.labels = labelMap(scope, 'podMonitors.labels', pm.labels);
+  }
+  if (props.proxyInjector?.timeoutSeconds !== undefined) {
+    const t = props.proxyInjector.timeoutSeconds;
+    if (!Number.isInteger(t) || t < 1 || t > 30) {
+      throw new LinkerdConfigError(scope, 'proxyInjector.timeoutSeconds', `${t} is not between 1 and 30`, 'Kubernetes allows admission timeouts of 1 to 30 seconds');
+    }
+    values.proxyInjector.timeoutSeconds = t;
+  }
+  return values;
+}
+
+function positive(scope: IConstruct, field: string, d: Duration): Duration {
+  if (!(d.toMilliseconds() > 0)) {
+    throw new LinkerdConfigError(scope, field, `${d.toMilliseconds()}ms is not a positive duration`, 'use a duration longer than zero, e.g. Duration.hours(24)');
+  }
+  return d;
+}
+
+function intOrPercent(scope: IConstruct, field: string, value: number | string): number | string {
+  if (typeof value === 'number') return check.nonNegativeInteger(scope, field, value);
+  if (!/^\d{1,3}%$/.test(value) || Number(value.slice(0, -1)) > 100) {
+    throw new LinkerdConfigError(scope, field, `${JSON.stringify(value)} is neither a count nor a percentage`, 'use a whole number or a percentage such as "25%"');
+  }
+  return value;
+}
+
+function labelMap(scope: IConstruct, field: string, map: Record<string, string>): Record<string, string> {
+  for (const [k, v] of Object.entries(map)) {
+    check.labelKey(scope, `${field}.${k}`, k);
+    check.labelValue(scope, `${field}.${k}`, v);
+  }
+  return { ...map };
+}
