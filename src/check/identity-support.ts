@@ -102,6 +102,16 @@ export function humanDuration(ms: number): string {
 
 /** The `values` document of `linkerd-config` in `namespace`, parsed (YAML 1.1, as the injector reads it). */
 export function linkerdValues(context: CheckContext, namespace: string): Record<string, any> | undefined {
+  // Several rules read the same document in one run; parse it once per run.
+  const perRun = VALUES.get(context) ?? new Map<string, Record<string, any> | undefined>();
+  VALUES.set(context, perRun);
+  if (!perRun.has(namespace)) perRun.set(namespace, parseValues(context, namespace));
+  return perRun.get(namespace);
+}
+
+const VALUES = new WeakMap<CheckContext, Map<string, Record<string, any> | undefined>>();
+
+function parseValues(context: CheckContext, namespace: string): Record<string, any> | undefined {
   const config = findObject(context, '', 'ConfigMap', namespace, 'linkerd-config');
   const text = config?.data?.values;
   if (typeof text !== 'string') return undefined;

@@ -81,10 +81,22 @@ const CURVES: Record<string, string> = {
  * One X.509 certificate, parsed, with the properties Linkerd's rules look at. Create it with
  * `parseCertificates` (PEM bundle) or `ParsedCertificate.fromDer`.
  */
+const PARSED_CACHE_SIZE = 256;
+const PARSED = new Map<string, ParsedCertificate>();
+
 export class ParsedCertificate {
   /** Parses one DER certificate; throws a plain Error if it is not one. */
   public static fromDer(der: Uint8Array): ParsedCertificate {
-    return new ParsedCertificate(Uint8Array.from(der));
+    // Parsing is slow (ASN.1 schema matching) and synth and the checks see the same few
+    // certificates many times; instances are immutable, so they can be shared.
+    const key = Buffer.from(der).toString('base64');
+    let parsed = PARSED.get(key);
+    if (!parsed) {
+      parsed = new ParsedCertificate(Uint8Array.from(der));
+      if (PARSED.size >= PARSED_CACHE_SIZE) PARSED.delete(PARSED.keys().next().value!);
+      PARSED.set(key, parsed);
+    }
+    return parsed;
   }
 
   /** The certificate as one PEM block (re-encoded from DER, ending in a newline). */
