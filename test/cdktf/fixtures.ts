@@ -1,0 +1,72 @@
+import { TerraformStack, Testing as TfTesting } from 'cdktf';
+import {
+  CertManagerIssuer, IssuerCertificate, LinkerdControlPlaneProps, synthesizeManifests, WebhookTls,
+} from '../../src';
+import { buildApp } from '../../src/main';
+import { controlPlaneProps } from '../control-plane/fixtures';
+
+/** A `kubernetes_manifest` of a synthesized stack, with its manifest as Terraform will read it. */
+export interface ManifestResource {
+  readonly name: string;
+  readonly manifest: Record<string, any>;
+  /** The manifest went through `sensitive()`. */
+  readonly sensitive: boolean;
+  readonly config: Record<string, any>;
+}
+
+/** Synthesizes a stack with CDKTF's Testing.synth and parses the JSON. */
+export function synthStack(stack: TerraformStack): Record<string, any> {
+  return JSON.parse(TfTesting.synth(stack));
+}
+
+/** What Terraform reads from a string of its JSON syntax: `$${` is `${`, `%%{` is `%{`. */
+export function fromTerraformLiteral<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{') as unknown as T;
+  if (Array.isArray(value)) return value.map(fromTerraformLiteral) as unknown as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [fromTerraformLiteral(k), fromTerraformLiteral(v)])) as T;
+  }
+  return value;
+}
+
+/** The stack's `kubernetes_manifest` resources; a `sensitive(local.x)` manifest is read from the local. */
+export function manifestResources(config: Record<string, any>): ManifestResource[] {
+  return Object.entries(config.resource?.kubernetes_manifest ?? {}).map(([name, resource]: [string, any]) => {
+    const local = typeof resource.manifest === 'string' ? /^\$\{sensitive\(local\.([A-Za-z0-9_-]+)\)\}$/.exec(resource.manifest)?.[1] : undefined;
+    if (typeof resource.manifest === 'string' && local === undefined) throw new Error(`${name}: unexpected manifest expression ${resource.manifest}`);
+    const manifest = local === undefined ? resource.manifest : config.locals[local];
+    return { name, manifest: fromTerraformLiteral(manifest), sensitive: local !== undefined, config: resource };
+  });
+}
+
+/** `group/kind namespace/name` of an object, as in the tests' messages. */
+export function key(o: Record<string, any>): string {
+  return `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : 'core'}/${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
+/** Every object `npm run synth` writes into dist/ (CRDs, control plane, demo app). */
+export function nativeObjects(): Array<Record<string, any>> {
+  return synthesizeManifests(buildApp()).flatMap((f) => f.objects) as Array<Record<string, any>>;
+}
+
+/** A control plane whose issuer and webhook certificates come from cert-manager: no private key in its output. */
+export function certManagerControlPlane(): LinkerdControlPlaneProps {
+  const tls = WebhookTls.issuedByCertManager({ issuer: CertManagerIssuer.selfSigned() });
+  return {
+    identity: {
+      trustAnchors: controlPlaneProps().identity.trustAnchors,
+      issuer: IssuerCertificate.issuedByCertManager({ issuer: CertManagerIssuer.ca({ secretName: 'linkerd-trust-anchor' }) }),
+    },
+    keyMaterial: controlPlaneProps().keyMaterial,
+    proxyInjector: { tls }, spValidator: { tls }, policyValidator: { tls },
+  };
+}
+
+/** Whether any string in a JSON value holds a PEM private key, directly or base64-encoded. */
+export function holdsPrivateKey(value: unknown): boolean {
+  const text = JSON.stringify(value);
+  if (/PRIVATE KEY/.test(text)) return true;
+  const strings: string[] = [];
+  JSON.parse(text, (_k, v) => { if (typeof v === 'string') strings.push(v); return v; });
+  return strings.some((s) => /^[A-Za-z0-9+/=]{40,}$/.test(s) && /PRIVATE KEY/.test(Buffer.from(s, 'base64').toString('latin1')));
+}
