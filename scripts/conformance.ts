@@ -13,6 +13,7 @@ import {
   GatewayApiCrds, Heartbeat, IssuerCertificate, KeyMaterial, LinkerdControlPlane, LinkerdControlPlaneProps, LinkerdCrds,
   synthesizeManifests, TrustAnchors, WebhookTls, writeManifests,
 } from '../src';
+import { certificateDifferences, renderHelmReleases } from './helm-releases';
 import { injectCases } from './inject-cases';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -75,6 +76,47 @@ for (const [name, c] of Object.entries(injectCases(REFERENCE))) {
   REFERENCES[name] = c.reference;
 }
 
+/**
+ * The CDK for Terraform helm path (`LinkerdHelmReleases`, src/cdktf): the official charts, rendered
+ * by a real helm with the values and sensitive values of the synthesized `helm_release` resources,
+ * plus the stack's `kubernetes_manifest` objects, scored against the native synth of the same
+ * props (the reference here), strictly, so that anything Helm adds counts too.
+ */
+const HELM_CASES: Record<string, Partial<LinkerdControlPlaneProps>> = {
+  'helm/control-plane-default': {},
+  'helm/control-plane-ha': { highAvailability: true },
+  'helm/control-plane-cni': { cni: true },
+};
+
+/** Scores one helm case; returns whether it passed. */
+function helmCase(name: string, extra: Partial<LinkerdControlPlaneProps>): boolean {
+  const controlPlane: LinkerdControlPlaneProps = { ...referenceIdentity(), ...extra };
+  const native = new App();
+  const crds = new LinkerdCrds(native, 'linkerd-crds');
+  new LinkerdControlPlane(native, 'linkerd-control-plane', controlPlane).addDependency(crds);
+  const nativeDir = path.join(OUT, `${name}.native`);
+  writeManifests(synthesizeManifests(native), nativeDir);
+  const dir = path.join(OUT, name);
+  renderHelmReleases({ controlPlane }, path.join(SHARED, 'charts', 'edge-26.8.3'), path.join(SHARED, 'tools', 'helm'), dir);
+  // Nothing to excuse here: both sides come from the same props and certificates.
+  const passed = report(name, dir, python(['compare', nativeDir, dir, '--strict', '--show', '30', '--json', `${dir}.compare.json`]), 100);
+  const differences = certificateDifferences(nativeDir, dir);
+  process.stdout.write(`${name}: certificates, keys, CA bundles and heartbeat schedule ${differences.length === 0 ? 'byte-equal to the native synth' : `DIFFER: ${differences.join('; ')}`}\n`);
+  return passed && differences.length === 0;
+}
+
+/** Writes the compare and check reports of `dir`, prints its line, and returns whether it passed. */
+function report(name: string, dir: string, compare: { status: number; stdout: string }, minScore = MIN_SCORE): boolean {
+  fs.writeFileSync(`${dir}.compare.txt`, compare.stdout);
+  const score = /conformance: ([\d.]+)%/.exec(compare.stdout)?.[1];
+  const checked = python(['check', dir]);
+  fs.writeFileSync(`${dir}.check.txt`, checked.stdout);
+  const summary = /check: .*/.exec(checked.stdout)?.[0] ?? 'check: no summary';
+  const ok = score !== undefined && Number(score) >= minScore && checked.status === 0;
+  process.stdout.write(`${name}: ${score ?? '?'}%  (${summary})${ok ? '' : `  FAILED, see .conformance/${name}.compare.txt and .check.txt`}\n`);
+  return ok;
+}
+
 function python(args: string[]): { status: number; stdout: string } {
   const result = spawnSync('python3', [CONFORM, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw result.error;
@@ -96,14 +138,11 @@ function main(): void {
     const dir = path.join(OUT, name);
     writeManifests(synthesizeManifests(app), dir);
     const compare = python(['compare', REFERENCES[name] ?? path.join(REFERENCE, `${name}.yaml`), dir, '--show', '30', '--json', `${dir}.compare.json`]);
-    fs.writeFileSync(`${dir}.compare.txt`, compare.stdout);
-    const score = /conformance: ([\d.]+)%/.exec(compare.stdout)?.[1];
-    const checked = python(['check', dir]);
-    fs.writeFileSync(`${dir}.check.txt`, checked.stdout);
-    const summary = /check: .*/.exec(checked.stdout)?.[0] ?? 'check: no summary';
-    const ok = score !== undefined && Number(score) >= MIN_SCORE && checked.status === 0;
-    failed ||= !ok;
-    process.stdout.write(`${name}: ${score ?? '?'}%  (${summary})${ok ? '' : `  FAILED, see .conformance/${name}.compare.txt and .check.txt`}\n`);
+    failed = !report(name, dir, compare) || failed;
+  }
+  for (const [name, extra] of Object.entries(HELM_CASES)) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    failed = !helmCase(name, extra) || failed;
   }
   if (failed) process.exitCode = 1;
 }
