@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import {
-  GatewayApiCrds, Heartbeat, IssuerCertificate, KeyMaterial, LinkerdControlPlane, LinkerdControlPlaneProps, LinkerdCrds,
+  CertManagerIssuer, GatewayApiCrds, Heartbeat, IssuerCertificate, KeyMaterial, LinkerdControlPlane, LinkerdControlPlaneProps, LinkerdCrds,
   synthesizeManifests, TrustAnchors, WebhookTls, writeManifests,
 } from '../src';
 import { certificateDifferences, renderHelmReleases } from './helm-releases';
@@ -82,15 +82,26 @@ for (const [name, c] of Object.entries(injectCases(REFERENCE))) {
  * plus the stack's `kubernetes_manifest` objects, scored against the native synth of the same
  * props (the reference here), strictly, so that anything Helm adds counts too.
  */
-const HELM_CASES: Record<string, Partial<LinkerdControlPlaneProps>> = {
-  'helm/control-plane-default': {},
-  'helm/control-plane-ha': { highAvailability: true },
-  'helm/control-plane-cni': { cni: true },
+const HELM_CASES: Record<string, () => LinkerdControlPlaneProps> = {
+  'helm/control-plane-default': () => referenceIdentity(),
+  'helm/control-plane-ha': () => ({ ...referenceIdentity(), highAvailability: true }),
+  'helm/control-plane-cni': () => ({ ...referenceIdentity(), cni: true }),
+  // No key at all: cert-manager issues the issuer and webhook certificates, and its objects are manifests beside the releases.
+  'helm/control-plane-cert-manager': () => {
+    const tls = WebhookTls.issuedByCertManager({ issuer: CertManagerIssuer.selfSigned({ name: 'linkerd-webhook-self-signed' }) });
+    return {
+      heartbeat: Heartbeat.schedule('0 0 * * *'),
+      identity: {
+        trustAnchors: TrustAnchors.fromPem(cert('ca.crt')),
+        issuer: IssuerCertificate.issuedByCertManager({ issuer: CertManagerIssuer.ca({ secretName: 'linkerd-trust-anchor' }) }),
+      },
+      proxyInjector: { tls }, spValidator: { tls }, policyValidator: { tls },
+    };
+  },
 };
 
 /** Scores one helm case; returns whether it passed. */
-function helmCase(name: string, extra: Partial<LinkerdControlPlaneProps>): boolean {
-  const controlPlane: LinkerdControlPlaneProps = { ...referenceIdentity(), ...extra };
+function helmCase(name: string, controlPlane: LinkerdControlPlaneProps): boolean {
   const native = new App();
   const crds = new LinkerdCrds(native, 'linkerd-crds');
   new LinkerdControlPlane(native, 'linkerd-control-plane', controlPlane).addDependency(crds);
@@ -140,9 +151,9 @@ function main(): void {
     const compare = python(['compare', REFERENCES[name] ?? path.join(REFERENCE, `${name}.yaml`), dir, '--show', '30', '--json', `${dir}.compare.json`]);
     failed = !report(name, dir, compare) || failed;
   }
-  for (const [name, extra] of Object.entries(HELM_CASES)) {
+  for (const [name, props] of Object.entries(HELM_CASES)) {
     if (only.length > 0 && !only.includes(name)) continue;
-    failed = !helmCase(name, extra) || failed;
+    failed = !helmCase(name, props()) || failed;
   }
   if (failed) process.exitCode = 1;
 }
