@@ -10,16 +10,7 @@ import * as path from 'node:path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { parseAllDocuments, stringify } from 'yaml';
 import { LinkerdHelmReleases, LinkerdHelmReleasesProps } from '../src/cdktf';
-
-/** What Terraform reads from a literal string of its JSON syntax: `$${` is `${`, `%%{` is `%{`. */
-function fromTerraformLiteral<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{') as unknown as T;
-  if (Array.isArray(value)) return value.map(fromTerraformLiteral) as unknown as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [fromTerraformLiteral(k), fromTerraformLiteral(v)])) as T;
-  }
-  return value;
-}
+import { appliedManifest, fromTerraformLiterals } from '../src/cdktf/manifest-resource';
 
 /**
  * Synthesizes `LinkerdHelmReleases` with `props` and writes into `outdir` one file per release, as
@@ -47,22 +38,19 @@ export function renderHelmReleases(props: LinkerdHelmReleasesProps, chartsDir: s
     const args = ['template', release.name, chart, '-n', release.namespace];
     (release.values as string[]).forEach((values, j) => {
       const file = path.join(valuesDir, `${release.name}-${j}.yaml`);
-      fs.writeFileSync(file, fromTerraformLiteral(values));
+      fs.writeFileSync(file, fromTerraformLiterals(values));
       args.push('-f', file);
     });
     for (const set of (release.set_sensitive ?? []) as Array<{ name: string; value: string; type: string }>) {
       if (set.type !== 'string') throw new Error(`${release.name}: set_sensitive ${set.name} has type ${set.type}`);
-      args.push('--set-string', `${set.name}=${fromTerraformLiteral(set.value)}`);
+      args.push('--set-string', `${set.name}=${fromTerraformLiterals(set.value)}`);
     }
     const result = spawnSync(helm, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, HELM_MAJOR: '3' } });
     if (result.status !== 0) throw new Error(`helm ${args.slice(0, 5).join(' ')} failed: ${result.stderr}`);
     fs.writeFileSync(path.join(outdir, `${String(i + 1).padStart(2, '0')}-${release.name}.yaml`), result.stdout);
   });
 
-  const manifests = Object.values(config.resource.kubernetes_manifest ?? {}).map((resource: any) => {
-    const local = /^\$\{sensitive\(local\.([A-Za-z0-9_-]+)\)\}$/.exec(resource.manifest)?.[1];
-    return fromTerraformLiteral(local === undefined ? resource.manifest : config.locals[local]);
-  });
+  const manifests = Object.values(config.resource.kubernetes_manifest ?? {}).map((resource: any) => appliedManifest(config, resource));
   if (manifests.length > 0) {
     fs.writeFileSync(path.join(outdir, '00-kubernetes-manifests.yaml'), manifests.map((m) => stringify(m)).join('---\n'));
   }

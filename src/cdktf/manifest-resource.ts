@@ -53,6 +53,26 @@ export function terraformLiterals<T>(value: T): T {
   return value;
 }
 
+/** The inverse of `terraformLiterals`: what Terraform reads from the synthesized JSON (`$${` is `${`, `%%{` is `%{`). */
+export function fromTerraformLiterals<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/\$\$\{/g, () => '${').replace(/%%\{/g, () => '%{') as unknown as T;
+  if (Array.isArray(value)) return value.map((v) => fromTerraformLiterals(v)) as unknown as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [fromTerraformLiterals(k), fromTerraformLiterals(v)])) as T;
+  }
+  return value;
+}
+
+/**
+ * The object a synthesized `kubernetes_manifest` applies, as Terraform reads it, from the stack's
+ * JSON: a `sensitive(local.x)` manifest is read from the local. Undefined for any other expression.
+ */
+export function appliedManifest(stack: Record<string, any>, resource: Record<string, any>): Record<string, any> | undefined {
+  if (typeof resource.manifest !== 'string') return fromTerraformLiterals(resource.manifest);
+  const local = /^\$\{sensitive\(local\.([A-Za-z0-9_-]+)\)\}$/.exec(resource.manifest)?.[1];
+  return local === undefined ? undefined : fromTerraformLiterals(stack.locals?.[local]);
+}
+
 export interface ManifestResourceOptions {
   readonly waitForRollout: boolean;
   readonly dependsOn: ITerraformDependable[];

@@ -2,6 +2,7 @@ import { TerraformStack, Testing as TfTesting } from 'cdktf';
 import {
   CertManagerIssuer, IssuerCertificate, LinkerdControlPlaneProps, synthesizeManifests, WebhookTls,
 } from '../../src';
+import { appliedManifest } from '../../src/cdktf/manifest-resource';
 import { buildApp } from '../../src/main';
 import { controlPlaneProps } from '../control-plane/fixtures';
 
@@ -19,23 +20,12 @@ export function synthStack(stack: TerraformStack): Record<string, any> {
   return JSON.parse(TfTesting.synth(stack));
 }
 
-/** What Terraform reads from a string of its JSON syntax: `$${` is `${`, `%%{` is `%{`. */
-export function fromTerraformLiteral<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{') as unknown as T;
-  if (Array.isArray(value)) return value.map(fromTerraformLiteral) as unknown as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [fromTerraformLiteral(k), fromTerraformLiteral(v)])) as T;
-  }
-  return value;
-}
-
 /** The stack's `kubernetes_manifest` resources; a `sensitive(local.x)` manifest is read from the local. */
 export function manifestResources(config: Record<string, any>): ManifestResource[] {
   return Object.entries(config.resource?.kubernetes_manifest ?? {}).map(([name, resource]: [string, any]) => {
-    const local = typeof resource.manifest === 'string' ? /^\$\{sensitive\(local\.([A-Za-z0-9_-]+)\)\}$/.exec(resource.manifest)?.[1] : undefined;
-    if (typeof resource.manifest === 'string' && local === undefined) throw new Error(`${name}: unexpected manifest expression ${resource.manifest}`);
-    const manifest = local === undefined ? resource.manifest : config.locals[local];
-    return { name, manifest: fromTerraformLiteral(manifest), sensitive: local !== undefined, config: resource };
+    const manifest = appliedManifest(config, resource);
+    if (manifest === undefined) throw new Error(`${name}: unexpected manifest expression ${resource.manifest}`);
+    return { name, manifest, sensitive: typeof resource.manifest === 'string', config: resource };
   });
 }
 

@@ -4,9 +4,10 @@ import { TerraformStack, Testing as TfTesting } from 'cdktf';
 import { parse } from 'yaml';
 import { GatewayApiCrds, IssuerCertificate, LinkerdConfigError, synthesizeManifests } from '../../src';
 import { LinkerdHelmReleases, LinkerdHelmReleasesProps } from '../../src/cdktf';
+import { fromTerraformLiterals } from '../../src/cdktf/manifest-resource';
 import { buildNativeMesh } from '../../src/cdktf/native-mesh';
 import { controlPlaneProps, find } from '../control-plane/fixtures';
-import { certManagerControlPlane, fromTerraformLiteral, holdsPrivateKey, manifestResources, synthStack } from './fixtures';
+import { certManagerControlPlane, holdsPrivateKey, manifestResources, synthStack } from './fixtures';
 
 function synthReleases(props: LinkerdHelmReleasesProps): Record<string, any> {
   const stack = new TerraformStack(TfTesting.app(), 'linkerd-helm');
@@ -24,7 +25,7 @@ describe('LinkerdHelmReleases', () => {
   const crds = config.resource.helm_release['linkerd-crds'];
   const controlPlane = config.resource.helm_release['linkerd-control-plane'];
   const mesh = buildNativeMesh(props, 'test');
-  const nativeObjects = synthesizeManifests(mesh.app)[1].objects;
+  const nativeObjects: any[] = [...synthesizeManifests(mesh.app)[1].objects];
 
   test('two releases of the official edge charts, the control plane after the CRDs', () => {
     for (const [release, chart] of [[crds, 'linkerd-crds'], [controlPlane, 'linkerd-control-plane']]) {
@@ -47,10 +48,10 @@ describe('LinkerdHelmReleases', () => {
     ]) {
       expected[valuesKey].crtPEM = decode(find(nativeObjects, 'Secret', `${service}-k8s-tls`).data['tls.crt']);
       const webhookConfig = nativeObjects.find((o) => /WebhookConfiguration$/.test(o.kind) && o.metadata.name === config);
-      expected[valuesKey].caBundle = decode(webhookConfig.webhooks[0].clientConfig.caBundle);
+      expected[valuesKey].caBundle = decode(webhookConfig!.webhooks[0].clientConfig.caBundle);
     }
     // WHEN the release's values are read as Helm reads them (YAML 1.1)
-    const values = parse(fromTerraformLiteral(controlPlane.values[0]), { version: '1.1' });
+    const values = parse(fromTerraformLiterals(controlPlane.values[0]), { version: '1.1' });
     // THEN they are that tree, HA preset included, with no private key
     expect(values).toEqual(JSON.parse(JSON.stringify(expected)));
     expect(values.controllerReplicas).toBe(3);
