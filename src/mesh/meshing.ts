@@ -5,7 +5,8 @@ import { INJECT_ANNOTATION, proxySettingAnnotations, SettingAnnotation } from '.
 import { injectStatically, skipReason } from './injector';
 import { ILinkerdMesh, MeshMode, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from './mesh';
 import { INJECTABLE_KINDS, locatePodTemplate } from './pod-template';
-import { addRenderTransform } from './render-hook';
+import { addRenderTransform, renderShared } from './render-hook';
+import { passIndex } from './render-pass';
 
 /**
  * The two meshing operations behind `ILinkerdMesh.meshNamespace` and `meshWorkload`, shared by
@@ -141,8 +142,18 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
 
 /** The annotations of the workload's Namespace object, when the app has one. */
 function namespaceAnnotations(workload: IConstruct, namespace: string): { annotations: Record<string, string>; description: string } | undefined {
-  const found = workload.node.root.node.findAll().find((c): c is ApiObject =>
-    ApiObject.isApiObject(c) && c.kind === 'Namespace' && c.apiVersion === 'v1' && c.name === namespace);
+  const found = namespaceObjects(workload.node.root).get(namespace);
   if (!found) return undefined;
-  return { annotations: { ...(found.toJson().metadata?.annotations ?? {}) }, description: `Namespace ${namespace}` };
+  return { annotations: { ...(renderShared(found).metadata?.annotations ?? {}) }, description: `Namespace ${namespace}` };
+}
+
+/** The app's v1 Namespace objects by name (the first one of each name); one walk of the tree per render pass. */
+function namespaceObjects(root: IConstruct): Map<string, ApiObject> {
+  return passIndex(root, 'namespaces', () => {
+    const byName = new Map<string, ApiObject>();
+    for (const c of root.node.findAll()) {
+      if (ApiObject.isApiObject(c) && c.kind === 'Namespace' && c.apiVersion === 'v1' && !byName.has(c.name)) byName.set(c.name, c);
+    }
+    return byName;
+  });
 }

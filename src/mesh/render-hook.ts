@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { sharedRender } from './render-pass';
 
 /**
  * Post-render transforms on one ApiObject.
@@ -21,6 +22,19 @@ interface Hooked {
 
 /** Adds a transform of the rendered JSON of `obj`; transforms run in the order they were added. */
 export function addRenderTransform(obj: ApiObject, transform: Transform): void {
+  hook(obj).push(transform);
+}
+
+/**
+ * The rendering of `obj`, shared within a render pass by everyone who asks for it, including the
+ * chart that renders the object itself.
+ */
+export function renderShared(obj: ApiObject): Record<string, any> {
+  hook(obj);
+  return obj.toJson();
+}
+
+function hook(obj: ApiObject): Transform[] {
   const hooked = obj as unknown as Hooked;
   if (!hooked[TRANSFORMS]) {
     const transforms: Transform[] = [];
@@ -29,10 +43,10 @@ export function addRenderTransform(obj: ApiObject, transform: Transform): void {
     Object.defineProperty(obj, 'toJson', {
       configurable: true,
       writable: true,
-      value: () => normalize(transforms.reduce((json, t) => t(json), render())),
+      value: () => sharedRender(obj, () => (transforms.length === 0 ? render() : normalize(transforms.reduce((json, t) => t(json), render())))),
     });
   }
-  hooked[TRANSFORMS]!.push(transform);
+  return hooked[TRANSFORMS]!;
 }
 
 /** Sorted keys and no null values, as cdk8s renders; `apiVersion`, `kind`, `metadata` first. */

@@ -102,8 +102,23 @@ export class Server extends PolicyResource {
 
   /** The pod selector as it renders now. */
   public renderSelector(): LabelSelectorJson {
-    if (this.podSelector) return this.podSelector.render(this, 'podSelector');
+    return this.selectorOf(this.workloadInfo());
+  }
+
+  protected renderSpec(): Record<string, any> {
     const w = this.workloadInfo();
+    const podSelector = this.selectorOf(w);
+    if (w) checkPortDeclared(this, 'port', w, this.port);
+    return {
+      accessPolicy: this.accessPolicy,
+      podSelector,
+      port: this.port,
+      proxyProtocol: this.proxyProtocol,
+    };
+  }
+
+  private selectorOf(w: WorkloadInfo | undefined): LabelSelectorJson {
+    if (this.podSelector) return this.podSelector.render(this, 'podSelector');
     if (!w) {
       throw new LinkerdConfigError(this, 'workload', `${this.workloadRef!.kind} ${this.workloadRef!.name} has no pod template`,
         'pass a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod');
@@ -113,18 +128,6 @@ export class Server extends PolicyResource {
         'give the workload a selector, or use podSelector: PodSelector.all() if every pod of the namespace is meant');
     }
     return JSON.parse(JSON.stringify(w.selector));
-  }
-
-  protected renderSpec(): Record<string, any> {
-    const podSelector = this.renderSelector();
-    const w = this.workloadInfo();
-    if (w) checkPortDeclared(this, 'port', w, this.port);
-    return {
-      accessPolicy: this.accessPolicy,
-      podSelector,
-      port: this.port,
-      proxyProtocol: this.proxyProtocol,
-    };
   }
 }
 
