@@ -9,6 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const GNU_TIME = '/usr/bin/time';
+/** coreutils timeout: kills the measured command itself on time-out (killing GNU time would orphan it). */
+const TIMEOUT = '/usr/bin/timeout';
 const USAGE_FILE_VAR = 'CDK8S_LINKERD_BENCH_USAGE_FILE';
 /** Writes `<wall s> <user s> <sys s> <peak RSS KiB>` to $CDK8S_LINKERD_BENCH_USAGE_FILE when the process exits. */
 const USAGE_PRELOAD = `'use strict';
@@ -66,21 +68,26 @@ export class Meter {
     const node = command.file === process.execPath;
     let file = command.file;
     let args = [...command.args];
-    if (this.probe === 'gnu-time') {
-      args = ['-f', '%e %U %S %M', '-o', usageFile, file, ...args];
-      file = GNU_TIME;
-    } else if (node) {
+    if (this.probe === 'node-preload' && node) {
       args = ['--require', this.preload, ...args];
       env[USAGE_FILE_VAR] = usageFile;
     }
+    if (fs.existsSync(TIMEOUT)) {
+      args = ['--signal=KILL', `${Math.ceil(command.timeoutMs / 1000)}s`, file, ...args];
+      file = TIMEOUT;
+    }
+    if (this.probe === 'gnu-time') {
+      args = ['-f', '%e %U %S %M', '-o', usageFile, file, ...args];
+      file = GNU_TIME;
+    }
     try {
       const start = process.hrtime.bigint();
-      const r = spawnSync(file, args, { env, encoding: 'utf8', timeout: command.timeoutMs, maxBuffer: 512 * 1024 * 1024 });
+      const r = spawnSync(file, args, { env, encoding: 'utf8', timeout: command.timeoutMs + 10_000, maxBuffer: 512 * 1024 * 1024 });
       const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-      // GNU time exits 128+N when the command dies of signal N.
+      // GNU time and timeout exit 128+N when the command dies of signal N.
       const why = r.error ? r.error.message
         : r.signal ? `killed by ${r.signal}${r.signal === 'SIGTERM' ? ` (timeout ${command.timeoutMs} ms?)` : ''}`
-          : this.probe === 'gnu-time' && r.status !== null && r.status > 128 ? `killed by signal ${r.status - 128}`
+          : r.status !== null && r.status > 128 ? `killed by signal ${r.status - 128}${r.status === 137 ? ` (time-out ${command.timeoutMs} ms?)` : ''}`
             : r.status !== 0 ? `exit status ${r.status}` : undefined;
       if (why) throw new Error(`${command.label}: ${why}\n${tail(r.stderr)}`);
       command.inspect?.(outdir, r.stdout);
