@@ -1,3 +1,4 @@
+import { compareText } from '../collate';
 import { locatePodTemplate } from '../mesh/pod-template';
 import { editDistance, suggestion } from '../proxy/did-you-mean';
 import { CONFIG_PREFIXES, KNOWN_ANNOTATIONS, resolveOpaquePorts, splitPortList } from '../proxy/proxy-settings';
@@ -48,7 +49,7 @@ function checkAnnotations(
   const report = (code: keyof typeof CODES, severity: Severity, key: string, message: string) =>
     findings.push({ code, severity, object: describeObject(object), field: `${path}["${key}"]`, message });
 
-  for (const [key, raw] of Object.entries(annotations ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [key, raw] of Object.entries(annotations ?? {}).sort(([a], [b]) => compareText(a, b))) {
     const text = String(raw);
     const known = KNOWN_ANNOTATIONS.get(key);
     if (!known) {
@@ -119,8 +120,7 @@ export const PROXY_ANNOTATION_RULE: CheckRule = {
         findings.push(...checkAnnotations(object, 'service', 'metadata.annotations', object.metadata?.annotations));
         continue;
       }
-      // Work on a copy: locating the template may add an empty metadata to it.
-      const pod = locatePodTemplate(structuredClone(object));
+      const pod = locatePodTemplate(object, { readOnly: true });
       if (!pod) continue;
       findings.push(...checkAnnotations(object, 'pod', `${pod.path ? `${pod.path}.` : ''}metadata.annotations`, pod.metadata.annotations, pod.spec));
       if (kind !== 'Pod') {

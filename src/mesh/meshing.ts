@@ -1,6 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import type { LinkerdValues } from '../control-plane/values';
 import { LinkerdConfigError } from '../errors';
+import { cloneJson } from '../json-clone';
 import { INJECT_ANNOTATION, proxySettingAnnotations, SettingAnnotation } from '../proxy/proxy-settings';
 import { injectStatically, skipReason } from './injector';
 import { ILinkerdMesh, MeshMode, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from './mesh';
@@ -78,6 +80,21 @@ export function meshNamespace(namespace: IConstruct, options: MeshNamespaceOptio
   return result;
 }
 
+/**
+ * The values of a mesh, read once per mesh: `ILinkerdMesh.values` returns a copy, and a mesh's
+ * values are fixed once it is constructed.
+ */
+function valuesOf(mesh: ILinkerdMesh): LinkerdValues {
+  let values = MESH_VALUES.get(mesh);
+  if (!values) {
+    values = mesh.values;
+    MESH_VALUES.set(mesh, values);
+  }
+  return values;
+}
+
+const MESH_VALUES = new WeakMap<ILinkerdMesh, LinkerdValues>();
+
 /** See `ILinkerdMesh.meshWorkload`. */
 export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: MeshWorkloadOptions = {}): WorkloadMesh {
   const obj = apiObjectOf(workload, 'workload');
@@ -94,7 +111,7 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
       'use MeshMode.WEBHOOK, which meshes the pods this object creates');
   }
   const settings = proxySettingAnnotations(workload, 'proxy', options.proxy ?? {}, 'workload');
-  const values = mode === MeshMode.STATIC ? mesh.values : undefined;
+  const values = mode === MeshMode.STATIC ? valuesOf(mesh) : undefined;
   if (values && values.identityTrustAnchorsPEM === '') {
     throw new LinkerdConfigError(workload, 'mode', `static injection needs the trust anchors of the mesh, and ${mesh.node.path} has none`,
       'give identity.trustAnchors to LinkerdControlPlane.fromInstalled, or use MeshMode.WEBHOOK');
@@ -126,7 +143,7 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
     }
     injectStatically({
       scope: workload,
-      values: structuredClone(values!),
+      values: cloneJson(values!),
       controlPlaneNamespace,
       workloadKind: kind === 'pod' ? undefined : kind,
       workloadName: json.metadata?.name ?? obj.name,

@@ -51,7 +51,7 @@ function hook(obj: ApiObject): Transform[] {
 
 /** Sorted keys and no null values, as cdk8s renders; `apiVersion`, `kind`, `metadata` first. */
 function normalize(json: Record<string, any>): Record<string, any> {
-  const sorted = sanitize(json) as Record<string, any>;
+  const sorted = sanitize(json, !process.env.CDK8S_DISABLE_SORT) as Record<string, any>;
   const out: Record<string, any> = {};
   for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(sorted)]) {
     if (key in sorted && !(key in out)) out[key] = sorted[key];
@@ -59,14 +59,37 @@ function normalize(json: Record<string, any>): Record<string, any> {
   return out;
 }
 
-function sanitize(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sanitize);
-  if (value === null || typeof value !== 'object') return value;
-  const keys = process.env.CDK8S_DISABLE_SORT ? Object.keys(value) : Object.keys(value).sort();
-  const out: Record<string, unknown> = {};
-  for (const key of keys) {
-    const item = (value as Record<string, unknown>)[key];
-    if (item !== null && item !== undefined) out[key] = sanitize(item);
+/**
+ * `value` with keys sorted and null values left out of objects. Copies only what changes: most
+ * of a rendering is already in that form, and a synth of thousands of workloads would otherwise
+ * copy every one of them whole.
+ */
+function sanitize(value: unknown, sort: boolean): unknown {
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = sanitize(value[i], sort);
+      if (out) out.push(item);
+      else if (item !== value[i]) out = [...value.slice(0, i), item];
+    }
+    return out ?? value;
   }
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  const ordered = sort ? [...keys].sort() : keys;
+  let changed = false;
+  const items: unknown[] = [];
+  for (let i = 0; i < ordered.length; i++) {
+    const item = record[ordered[i]];
+    const clean = item === null || item === undefined ? undefined : sanitize(item, sort);
+    items.push(clean);
+    changed ||= ordered[i] !== keys[i] || clean === undefined || clean !== item;
+  }
+  if (!changed) return value;
+  const out: Record<string, unknown> = {};
+  ordered.forEach((key, i) => {
+    if (items[i] !== undefined) out[key] = items[i];
+  });
   return out;
 }
