@@ -146,13 +146,20 @@ const NOT_A_STRING = [
   /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
   /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\.[0-9]+)?)(?:[ \t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$/,
 ];
+/** Every string NOT_A_STRING matches is at most 5 characters long or starts with one of these (a float may start with its exponent: `e5`). */
+const MAYBE_NOT_A_STRING = /^[-+.0-9~eE]/;
+
+function readsAsOtherType(value: string): boolean {
+  return (value.length <= 5 || MAYBE_NOT_A_STRING.test(value)) && NOT_A_STRING.some((re) => re.test(value));
+}
+
 /** Characters that can make a plain scalar unsafe or special; a string without any is written as is, unless it reads as another type. */
 const ALWAYS_PLAIN = /^[A-Za-z0-9_/=+$()^;<~][A-Za-z0-9_./=+$()^;<>~ -]*$/;
 
 /** A string scalar at `indent` (a key when `implicitKey`). */
 function stringText(value: string, indent: string, implicitKey: boolean): string {
   if (ALWAYS_PLAIN.test(value) && !value.endsWith(' ')) {
-    return NOT_A_STRING.some((re) => re.test(value)) ? quoted(value, indent, implicitKey) : value;
+    return readsAsOtherType(value) ? quoted(value, indent, implicitKey) : value;
   }
   if (CONTROL.test(value)) return doubleQuoted(value, indent, implicitKey);
   return plain(value, indent, implicitKey);
@@ -166,7 +173,7 @@ function plain(value: string, indent: string, implicitKey: boolean): string {
   if (!implicitKey && value.includes('\n')) return block(value, indent, implicitKey);
   // A document marker at the start of a line: written plain except as a key of the top-level map.
   if (DOCUMENT_MARKER.test(value) && implicitKey && indent === INDENT_STEP) return quoted(value, indent, implicitKey);
-  return NOT_A_STRING.some((re) => re.test(value)) ? quoted(value, indent, implicitKey) : value;
+  return readsAsOtherType(value) ? quoted(value, indent, implicitKey) : value;
 }
 
 function quoted(value: string, indent: string, implicitKey: boolean): string {

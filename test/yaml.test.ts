@@ -11,7 +11,7 @@ const packageSorted = (value: unknown) => stringify(value, { sortMapEntries: tru
 const STRINGS = [
   '', ' ', 'a', 'plain text', 'with: colon', 'trailing:', 'key :x', 'a #b', 'a#b', '#x', '- x', '-', '?', '? x', '-x', '?x', ':x',
   'yes', 'No', 'ON', 'off', 'y', 'n', 'Y', 'true', 'False', 'null', 'Null', '~', '<<', '<x', '>x', '|x', '*x', '&x', '!x', '%x', '@x', '`x', "'x", '"x',
-  '0', '007', '0o7', '0x1F', '0b101', '1_000', '12', '-12', '+12', '1.5', '.5', '1.', '1e3', '1.5E-3', '.inf', '-.Inf', '.nan', '.NaN', '1:30', '1:30.5',
+  '0', '007', '0o7', '0x1F', '0b101', '1_000', '12', '-12', '+12', '1.5', '.5', '1.', '1e3', '1.5E-3', 'e123456', 'E1234567', '+e12345', '123456789', '-1234567', '0x1234567', '.inf', '-.Inf', '.nan', '.NaN', '1:30', '1:30.5',
   '2026-11-01', '2026-11-01T00:00:00Z', '2026-1-1 1:2:3.5 +01:00', '...', '---', '--- x', 'a\n---\nb', '%YAML', 'x\n%y',
   'line1\nline2', 'line1\nline2\n', 'line1\nline2\n\n', 'trail\n\n\n', '\nlead', '\n\nlead\n', '  indented\nnext', ' lead space', 'trail space ',
   'x \ny', 'x\n y', 'tab\there', '\ttab', 'x\t', 'a\n\n\nb', 'ctl\u0001', 'bell\u0007', 'esc\u001b', 'nul\u0000', 'del\u007f', 'c1\u0085', 'nbsp\u00a0x',

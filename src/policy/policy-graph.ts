@@ -1,3 +1,4 @@
+import { compareText } from '../collate';
 import { Cidr } from './cidr';
 import { identityMatches } from './identity';
 import { admits, Authz, EffectiveRoute, PolicyClient, PolicyModel } from './policy-model';
@@ -106,11 +107,11 @@ export function policyGraph(objects: ReadonlyArray<Obj>, options: PolicyGraphOpt
         governedBy: policy.server ? `Server ${policy.server.namespace}/${policy.server.name}` : `default:${policy.defaultPolicy}`,
         opaque: policy.opaque,
         routes: routes.map((r) => ({ id: r.id, label: r.label, route: r.route, allowed: clients.admitted(r.authorizations) }))
-          .sort((a, b) => a.id.localeCompare(b.id)),
+          .sort((a, b) => compareText(a.id, b.id)),
       });
     }
   }
-  ports.sort((a, b) => a.id.localeCompare(b.id));
+  ports.sort((a, b) => compareText(a.id, b.id));
   const json: PolicyGraphJson = {
     cluster: {
       defaultPolicy: model.cluster.defaultPolicy,
@@ -218,7 +219,7 @@ class GraphClients {
 }
 
 function byRank(a: { kind: string; id: string }, b: { kind: string; id: string }): number {
-  return RANK[a.kind] - RANK[b.kind] || a.id.localeCompare(b.id);
+  return RANK[a.kind] - RANK[b.kind] || compareText(a.id, b.id);
 }
 
 function nodeId(text: string): string {
@@ -359,7 +360,7 @@ function renderSummary(g: PolicyGraphJson, workloads: number, lines: string[]): 
     else if (routes.some((r) => r.allowed.includes(MESHED))) row.meshed++;
     if (routes.every((r) => r.allowed.length === 0)) row.closed++;
   }
-  for (const [ns, r] of [...rows].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [ns, r] of [...rows].sort(([a], [b]) => compareText(a, b))) {
     lines.push(`| ${[ns, r.workloads.size, r.ports, r.servers, r.anyone, r.meshed, r.closed].join(' | ')} |`);
   }
   lines.push('');

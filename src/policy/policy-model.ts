@@ -11,6 +11,7 @@
  * The checks (`src/check/policy-rules.ts`) and the policy graph read the same model, so what the
  * graph shows is what the checks judge.
  */
+import { compareText } from '../collate';
 import { Cidr } from './cidr';
 import { identityMatches, namespaceIdentity, serviceAccountIdentity } from './identity';
 import { LabelSelectorJson, selectorMatches } from './label-selector';
@@ -208,7 +209,7 @@ export class PolicyModel {
     this.cluster = this.readCluster();
     this.workloads = objects.filter(isWorkload)
       .map((o) => readWorkload(o, injectionRequested(this.namespaceAnnotations.get(o.metadata?.namespace ?? 'default')))!).filter(Boolean)
-      .sort((a, b) => `${a.namespace}/${a.kind}/${a.name}`.localeCompare(`${b.namespace}/${b.kind}/${b.name}`));
+      .map((w) => ({ w, key: `${w.namespace}/${w.kind}/${w.name}` })).sort((a, b) => compareText(a.key, b.key)).map(({ w }) => w);
     this.servers = this.kind('Server').filter((o) => o.apiVersion?.startsWith(`${POLICY_GROUP}/`)).map((o) => ({
       object: o,
       id: objectId(o),
@@ -219,7 +220,7 @@ export class PolicyModel {
       protocol: o.spec?.proxyProtocol ?? 'unknown',
       accessPolicy: o.spec?.accessPolicy,
       labels: o.metadata?.labels ?? {},
-    })).sort((a, b) => a.id.localeCompare(b.id));
+    })).sort((a, b) => compareText(a.id, b.id));
     this.routes = this.readRoutes();
     this.policies = this.readPolicies();
     for (const w of this.workloads) this.workloadLabels.add(w.namespace, w.podLabels, w);
@@ -270,7 +271,7 @@ export class PolicyModel {
   public serversFor(w: WorkloadInfo, port: number): ServerModel[] {
     return this.serverSelectors.candidates(w.namespace, w.podLabels).filter((s) => s.selector !== undefined
       && selectorMatches(s.selector, w.podLabels) && s.port !== undefined && selectPorts(w, s.port).includes(port))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => compareText(a.name, b.name));
   }
 
   /** Workloads whose pods a Server selects. */
@@ -512,7 +513,7 @@ export class PolicyModel {
       });
       out.push({ object: o, id: objectId(o), kind: o.kind, group, name: o.metadata?.name, namespace: ns, servers, rules });
     }
-    return out.sort((a, b) => a.id.localeCompare(b.id));
+    return out.sort((a, b) => compareText(a.id, b.id));
   }
 
   private readPolicies(): PolicyModelEntry[] {
@@ -582,7 +583,7 @@ export class PolicyModel {
       const server = o.spec?.server ?? {};
       out.push({ object: o, id: objectId(o), namespace: nsOf(o), target: { kind: 'Server', group: POLICY_GROUP, name: server.name ?? '' }, authz, problems });
     }
-    return out.sort((a, b) => a.id.localeCompare(b.id));
+    return out.sort((a, b) => compareText(a.id, b.id));
   }
 
   /** Identity patterns of a MeshTLSAuthentication. */
