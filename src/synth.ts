@@ -98,8 +98,14 @@ export interface SynthTarget {
  * who may talk to whom, computed from the same model as the policy checks. Writes nothing.
  */
 export function synthesizeTargets(targets: SynthTarget[], options: CheckOptions = {}): ManifestFile[] {
-  return targets.flatMap(({ directory, build }) => {
-    const manifests = synthesizeManifests(build(), options);
+  return targets.flatMap((target) => synthesizeTarget(target, options));
+}
+
+function synthesizeTarget({ directory, build }: SynthTarget, options: CheckOptions): ManifestFile[] {
+  const app = build();
+  // The app is complete: one render pass for its manifests and its mesh-policy report, which share one policy model.
+  return inRenderPass(() => {
+    const manifests = synthesizeManifests(app, options);
     if (directory) return manifests.map((f) => ({ ...f, name: `${directory}/${f.name}` }));
     const graph = policyGraph(manifests.flatMap((f) => f.objects));
     return [

@@ -12,6 +12,7 @@
  * graph shows is what the checks judge.
  */
 import { compareText } from '../collate';
+import { passIndex } from '../mesh/render-pass';
 import { Cidr } from './cidr';
 import { identityMatches, namespaceIdentity, serviceAccountIdentity } from './identity';
 import { LabelSelectorJson, selectorMatches } from './label-selector';
@@ -165,7 +166,15 @@ export interface RequestSample {
 export class PolicyModel {
   /** Builds the model; never throws on odd input, which the checks report instead. */
   public static fromObjects(objects: ReadonlyArray<Obj>): PolicyModel {
-    return new PolicyModel(objects.filter((o) => o && typeof o === 'object' && typeof o.kind === 'string'));
+    const build = () => new PolicyModel(objects.filter((o) => o && typeof o === 'object' && typeof o.kind === 'string'));
+    if (objects.length === 0) return build();
+    // Within a render pass the checks and the mesh-policy report read the same objects: one model.
+    const built = passIndex(objects[0], 'policy-model', () => [] as Array<{ objects: ReadonlyArray<Obj>; model: PolicyModel }>);
+    const same = built.find((b) => b.objects.length === objects.length && b.objects.every((o, i) => o === objects[i]));
+    if (same) return same.model;
+    const model = build();
+    built.push({ objects: [...objects], model });
+    return model;
   }
 
   public readonly cluster: ClusterSettings;
