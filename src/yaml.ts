@@ -1,4 +1,5 @@
 import { Yaml } from 'cdk8s';
+import { cloneJson } from './json-clone';
 
 /**
  * YAML for JSON-shaped values (plain objects, arrays, strings, finite numbers, booleans, null),
@@ -35,14 +36,44 @@ export function stringifyManifests(docs: readonly unknown[]): string {
 
 /** The same text as the `yaml` package's `stringify(value, { sortMapEntries: true, lineWidth: 0, version: '1.1' })`. */
 export function stringifySortedYaml11(value: unknown): string {
+  let text: string;
   try {
-    return documentText(value, { sortMapEntries: true });
+    text = documentText(value, { sortMapEntries: true });
   } catch (e) {
     if (!(e instanceof NotCovered)) throw e;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const yaml = require('yaml') as typeof import('yaml');
-    return yaml.stringify(value, { sortMapEntries: true, lineWidth: 0, version: '1.1' });
+    return yamlPackage().stringify(value, { sortMapEntries: true, lineWidth: 0, version: '1.1' });
   }
+  // The checks read this document back (linkerd-config's values): they get the value instead.
+  if (WRITTEN.size >= WRITTEN_LIMIT) WRITTEN.delete(WRITTEN.keys().next().value!);
+  WRITTEN.set(text, cloneJson(value));
+  return text;
+}
+
+/**
+ * `text` parsed as YAML 1.1, as the `yaml` package's `parse(text, { version: '1.1' })`. A
+ * document this process wrote with `stringifySortedYaml11` is not parsed again: its value is
+ * returned (a copy; keys whose value was undefined are left out, as writing and reading drops them).
+ */
+export function parseYaml11(text: string): unknown {
+  const written = WRITTEN.get(text);
+  return written !== undefined ? dropUndefined(cloneJson(written)) : yamlPackage().parse(text, { version: '1.1' });
+}
+
+const WRITTEN_LIMIT = 64;
+const WRITTEN = new Map<string, unknown>();
+
+function dropUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropUndefined);
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = dropUndefined(v);
+  return out;
+}
+
+/** The `yaml` package, loaded only when a value is outside what this file writes, or a document was not written by it. */
+function yamlPackage(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml') as typeof import('yaml');
 }
 
 function documentText(value: unknown, options: Options): string {

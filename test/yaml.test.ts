@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
 import { parseAllDocuments, stringify } from 'yaml';
-import { stringifyManifests, stringifySortedYaml11 } from '../src/yaml';
+import { parseYaml11, stringifyManifests, stringifySortedYaml11 } from '../src/yaml';
 
 /** What the `yaml` package writes for linkerd-config's values. */
 const packageSorted = (value: unknown) => stringify(value, { sortMapEntries: true, lineWidth: 0, version: '1.1' });
@@ -90,5 +90,37 @@ describe('stringifySortedYaml11', () => {
     for (const doc of [...objects(), { b: 1, a: { d: undefined, c: [1, 'off'] }, B: 'x', _: null }, { only: undefined }, { x: [undefined] }]) {
       expect(stringifySortedYaml11(doc)).toEqual(packageSorted(doc));
     }
+  });
+});
+
+describe('parseYaml11', () => {
+  test('gives for a document written by stringifySortedYaml11 what the yaml package parses from it', () => {
+    const { parse } = require('yaml') as typeof import('yaml');
+    const { App } = require('cdk8s') as typeof import('cdk8s');
+    const l5d = require('../src') as typeof import('../src');
+    for (const props of [{}, { highAvailability: true }, { cni: true }]) {
+      const cp = new l5d.LinkerdControlPlane(new App(), 'cp', {
+        ...props,
+        keyMaterial: l5d.KeyMaterial.fromSeed({ seed: 'parse-yaml-11-test-seed', notBefore: '2026-01-01T00:00:00Z' }),
+        emitGeneratedPrivateKeys: true,
+        identity: { trustAnchors: l5d.TrustAnchors.generated(), issuer: l5d.IssuerCertificate.generated() },
+      });
+      const text = cp.toJson().find((o: any) => o.kind === 'ConfigMap' && o.metadata.name === 'linkerd-config').data.values;
+      expect(parseYaml11(text)).toEqual(parse(text, { version: '1.1' }));
+    }
+    for (const doc of [...objects(), { b: 1, a: { d: undefined, c: [1, 'off', { x: undefined }] }, B: 'x', _: null, n: NaN }]) {
+      const text = stringifySortedYaml11(doc);
+      let expected: unknown;
+      try {
+        expected = parse(text, { version: '1.1' });
+      } catch {
+        continue; // a `<<` key, which YAML 1.1 reads as a merge: not something linkerd-config holds
+      }
+      expect(parseYaml11(text)).toEqual(expected);
+    }
+  });
+
+  test('parses any other text with the yaml package', () => {
+    expect(parseYaml11('a: "yes"\nb: yes\n')).toEqual({ a: 'yes', b: true });
   });
 });

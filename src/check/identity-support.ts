@@ -1,8 +1,8 @@
 import { createPublicKey } from 'node:crypto';
-import { parse } from 'yaml';
 import { ParsedCertificate } from '../identity/certificate';
 import { pemBlocks } from '../identity/pem';
 import { ParsedPrivateKey, parsePrivateKey } from '../identity/private-key';
+import { parseYaml11 } from '../yaml';
 import { CheckContext, describeObject, Finding, Severity } from './finding';
 
 /**
@@ -131,7 +131,7 @@ function parseValues(context: CheckContext, namespace: string): Record<string, a
   const text = config?.data?.values;
   if (typeof text !== 'string') return undefined;
   try {
-    const values = parse(text, { version: '1.1' });
+    const values = parseYaml11(text) as any;
     return values && typeof values === 'object' ? values : undefined;
   } catch {
     return undefined;
