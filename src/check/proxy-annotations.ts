@@ -30,8 +30,16 @@ function isLinkerdKey(key: string): boolean {
 
 /** A key of another prefix that is one or two edits away from a Linkerd key (e.g. `config.linkerd.oi/…`). */
 function nearMiss(key: string): boolean {
-  return KNOWN_KEYS.some((k) => Math.abs(k.length - key.length) <= 2 && editDistance(k, key) <= 2);
+  // The same few keys (app.kubernetes.io/…, kubectl…) recur on every object: judge each once.
+  let near = NEAR_MISSES.get(key);
+  if (near === undefined) {
+    near = KNOWN_KEYS.some((k) => Math.abs(k.length - key.length) <= 2 && editDistance(k, key) <= 2);
+    if (NEAR_MISSES.size < 10_000) NEAR_MISSES.set(key, near);
+  }
+  return near;
 }
+
+const NEAR_MISSES = new Map<string, boolean>();
 
 function containerPortNames(spec: Record<string, any>): Record<string, number> {
   const out: Record<string, number> = {};

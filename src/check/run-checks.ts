@@ -28,7 +28,7 @@ export function runChecks(objects: ReadonlyArray<Record<string, any>>, options: 
   if (options.now !== undefined && !(options.now instanceof Date && !Number.isNaN(options.now.getTime()))) {
     throw new LinkerdConfigError('checks', 'now', `${String(options.now)} is not a valid Date`, 'pass a Date, e.g. new Date("2027-01-01T00:00:00Z")');
   }
-  const known = new Set(listCheckCodes(rules).map((c) => c.code));
+  const known = new Set(rules.flatMap((r) => Object.keys(r.codes)));
   const unknown = (options.suppress ?? []).filter((c) => !known.has(c));
   if (unknown.length > 0) {
     throw new LinkerdConfigError('checks', 'suppress', `${unknown.map((c) => JSON.stringify(c)).join(', ')} ${unknown.length === 1 ? 'is not a check code' : 'are not check codes'}`,

@@ -30,6 +30,15 @@ export function checkedBeforeRender<C extends ApiObjectClass>(Base: C): C {
   };
 }
 
+/**
+ * `checkedBeforeRender` of a generated class (imports/), loaded the first time a resource of it is
+ * made: the generated modules are large, and an install without policy resources never needs them.
+ */
+export function lazyChecked<C extends ApiObjectClass>(load: () => C): () => C {
+  let made: C | undefined;
+  return () => (made ??= checkedBeforeRender(load()));
+}
+
 /** The plain ApiObject with the pre-render hook, for kinds without a generated class (Gateway API). */
 export const CheckedApiObject: typeof ApiObject = checkedBeforeRender(ApiObject);
 
