@@ -22,10 +22,13 @@ function firstLabel(selector: LabelSelectorJson | undefined): [string, string] |
 
 /** Collects the entries of several buckets once each, in the order they were added. */
 function merged<T>(buckets: Array<ReadonlyArray<{ seq: number; item: T }> | undefined>): T[] {
+  const filled = buckets.filter((b): b is ReadonlyArray<{ seq: number; item: T }> => b !== undefined && b.length > 0);
+  if (filled.length === 0) return [];
+  if (filled.length === 1) return filled[0].map((e) => e.item); // already in order
   const seen = new Set<number>();
   const out: Array<{ seq: number; item: T }> = [];
-  for (const bucket of buckets) {
-    for (const e of bucket ?? []) {
+  for (const bucket of filled) {
+    for (const e of bucket) {
       if (!seen.has(e.seq)) {
         seen.add(e.seq);
         out.push(e);
