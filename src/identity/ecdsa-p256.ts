@@ -1,5 +1,5 @@
-import { createHash, createHmac, createPrivateKey, KeyObject } from 'node:crypto';
-import { objectIdentifier, sequence, smallInteger, Tag, tlv, unsignedInteger } from './der';
+import { createECDH, createHash, createHmac, createPrivateKey, KeyObject } from 'node:crypto';
+import { bitString, objectIdentifier, sequence, smallInteger, Tag, tlv, unsignedInteger } from './der';
 
 /**
  * ECDSA over P-256 with node:crypto (OpenSSL) doing the curve arithmetic, and signatures made
@@ -7,7 +7,7 @@ import { objectIdentifier, sequence, smallInteger, Tag, tlv, unsignedInteger } f
  * the message digest, so the same key and message always give the same signature, byte for byte
  * what @noble/curves' `p256.sign(digest, key, { lowS: false, extraEntropy: false })` gives. node:crypto
  * cannot sign with a chosen nonce, so the signature is assembled here from `k·G`, which OpenSSL
- * computes as the public key of the scalar k. Internal to `src/identity/`.
+ * computes (ECDH public key of the scalar k). Internal to `src/identity/`.
  */
 
 /** Order of the P-256 base point. */
@@ -33,6 +33,18 @@ export function isValidScalar(scalar: Uint8Array): boolean {
 export function privateKeyObject(scalar: Uint8Array): KeyObject {
   const der = sequence(smallInteger(1), tlv(Tag.OCTET_STRING, scalar), tlv(0xa0, objectIdentifier(PRIME256V1)));
   return createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'sec1' });
+}
+
+/** The uncompressed public point `04 || x || y` of a scalar, `scalar·G` (OpenSSL's ECDH, which takes no key parsing). */
+export function publicPointOf(scalar: Uint8Array): Uint8Array {
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(scalar);
+  return new Uint8Array(ecdh.getPublicKey());
+}
+
+/** DER SubjectPublicKeyInfo of a P-256 public point (id-ecPublicKey, prime256v1). */
+export function subjectPublicKeyInfo(point: Uint8Array): Uint8Array {
+  return sequence(sequence(objectIdentifier('1.2.840.10045.2.1'), objectIdentifier(PRIME256V1)), bitString(point));
 }
 
 /** The uncompressed public point `04 || x || y` of a key object. */
@@ -86,7 +98,7 @@ export function signDeterministic(scalar: Uint8Array, message: Uint8Array): Uint
   const e = mod(bytesToBigInt(digest), P256_ORDER);
   for (const k of nonces(scalar, digest)) {
     if (k <= 0n || k >= P256_ORDER) continue;
-    const r = mod(bytesToBigInt(publicPoint(privateKeyObject(bigIntTo32Bytes(k))).subarray(1, 33)), P256_ORDER);
+    const r = mod(bytesToBigInt(publicPointOf(bigIntTo32Bytes(k)).subarray(1, 33)), P256_ORDER);
     if (r === 0n) continue;
     const s = mod(invert(k, P256_ORDER) * mod(e + r * d, P256_ORDER), P256_ORDER);
     if (s === 0n) continue;

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, KeyObject, X509Certificate } from 'node:crypto';
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
-import { isValidScalar, privateKeyObject, publicPoint, signDeterministic } from './ecdsa-p256';
+import { isValidScalar, publicPointOf, signDeterministic, subjectPublicKeyInfo } from './ecdsa-p256';
 import { pemBlocks } from './pem';
 
 /**
@@ -136,23 +136,11 @@ export class EcdsaP256Key {
 
   private readonly scalar: Uint8Array;
   private readonly point: Uint8Array;
-  private readonly key: KeyObject;
+  private key?: KeyObject;
 
   private constructor(scalar: Uint8Array) {
     this.scalar = scalar;
-    // OpenSSL derives the public point from the scalar; the key is then made with both, so that
-    // its PEM carries the public key, as keys written by Linkerd and OpenSSL do.
-    this.point = publicPoint(privateKeyObject(scalar));
-    this.key = createPrivateKey({
-      key: {
-        kty: 'EC',
-        crv: 'P-256',
-        x: Buffer.from(this.point.subarray(1, 33)).toString('base64url'),
-        y: Buffer.from(this.point.subarray(33, 65)).toString('base64url'),
-        d: Buffer.from(scalar).toString('base64url'),
-      },
-      format: 'jwk',
-    });
+    this.point = publicPointOf(scalar);
   }
 
   /** The public key as an uncompressed point (65 bytes, `04 || x || y`). */
@@ -162,7 +150,7 @@ export class EcdsaP256Key {
 
   /** DER SubjectPublicKeyInfo of the public key. */
   public get subjectPublicKeyInfo(): Uint8Array {
-    return new Uint8Array(createPublicKey(this.key).export({ type: 'spki', format: 'der' }));
+    return subjectPublicKeyInfo(this.point);
   }
 
   /** DER ECDSA-Sig-Value over SHA-256(message), deterministic per RFC 6979. */
@@ -175,7 +163,22 @@ export class EcdsaP256Key {
     if (encoding === PrivateKeyEncoding.PKCS1) {
       throw new Error('EcdsaP256Key: PKCS#1 holds only RSA keys; use SEC1 or PKCS8');
     }
-    return this.key.export({ type: NODE_TYPES[encoding] as 'sec1' | 'pkcs8', format: 'pem' }) as string;
+    return this.keyObject().export({ type: NODE_TYPES[encoding] as 'sec1' | 'pkcs8', format: 'pem' }) as string;
+  }
+
+  /** The node:crypto key, with the public key so that its PEM carries it, as keys written by Linkerd and OpenSSL do. */
+  private keyObject(): KeyObject {
+    this.key ??= createPrivateKey({
+      key: {
+        kty: 'EC',
+        crv: 'P-256',
+        x: Buffer.from(this.point.subarray(1, 33)).toString('base64url'),
+        y: Buffer.from(this.point.subarray(33, 65)).toString('base64url'),
+        d: Buffer.from(this.scalar).toString('base64url'),
+      },
+      format: 'jwk',
+    });
+    return this.key;
   }
 }
 

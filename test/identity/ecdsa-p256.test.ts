@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { mapHashToField } from '@noble/curves/abstract/modular';
 import { p256 } from '@noble/curves/nist';
-import { P256_ORDER, privateKeyObject, publicPoint, scalarFromBytes, signDeterministic } from '../../src/identity/ecdsa-p256';
+import { P256_ORDER, privateKeyObject, publicPoint, publicPointOf, scalarFromBytes, signDeterministic, subjectPublicKeyInfo } from '../../src/identity/ecdsa-p256';
 
 /** @noble/curves, an independent implementation of RFC 6979 over P-256, is the yardstick: the library no longer loads it. */
 function bytes(seed: string, length: number): Uint8Array {
@@ -25,6 +25,8 @@ describe('ECDSA P-256 with node:crypto', () => {
       const scalar = scalarFromBytes(bytes(`key ${i}`, 48));
       expect(scalar).toEqual(mapHashToField(bytes(`key ${i}`, 48), p256.CURVE.n));
       expect(publicPoint(privateKeyObject(scalar))).toEqual(p256.getPublicKey(scalar, false));
+      expect(publicPointOf(scalar)).toEqual(p256.getPublicKey(scalar, false));
+      expect(subjectPublicKeyInfo(publicPointOf(scalar))).toEqual(new Uint8Array(createPublicKey(privateKeyObject(scalar)).export({ type: 'spki', format: 'der' })));
       const message = bytes(`message ${i}`, (i * 37) % 700);
       const ours = signDeterministic(scalar, message);
       expect(ours).toEqual(p256.sign(sha256(message), scalar, { prehash: false, lowS: false, extraEntropy: false }).toBytes('der'));
