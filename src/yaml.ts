@@ -78,7 +78,9 @@ function yamlPackage(): typeof import('yaml') {
 
 function documentText(value: unknown, options: Options): string {
   if (!isPlainObject(value) && !Array.isArray(value)) throw new NotCovered();
-  return `${new Writer(options).collection(value, '')}\n`;
+  const writer = new Writer(options);
+  writer.collection(value, '');
+  return `${writer.text()}\n`;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -87,59 +89,69 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
 
+/** Writes one document into a list of parts, joined once at the end (no long chains of concatenated strings). */
 class Writer {
   /** Objects already written: the package writes a second reference as an alias, which this writer leaves to it. */
   private readonly seen = new Set<object>();
+  private readonly parts: string[] = [];
 
   public constructor(private readonly options: Options) {}
 
-  /** A block map or sequence whose items start at `indent` (`stringifyBlockCollection`). */
-  public collection(value: Record<string, unknown> | unknown[], indent: string): string {
+  public text(): string {
+    return this.parts.join('');
+  }
+
+  /** A block map or sequence whose items start at `indent` (`stringifyBlockCollection`); `{}` or `[]` when empty. */
+  public collection(value: Record<string, unknown> | unknown[], indent: string): void {
     if (this.seen.has(value)) throw new NotCovered();
     this.seen.add(value);
-    let out = '';
+    const out = this.parts;
     if (Array.isArray(value)) {
-      if (value.length === 0) return '[]';
+      if (value.length === 0) {
+        out.push('[]');
+        return;
+      }
       const itemIndent = indent + INDENT_STEP;
       for (let i = 0; i < value.length; i++) {
-        out += `${i === 0 ? '' : `\n${indent}`}- ${this.item(value[i], itemIndent)}`;
+        out.push(i === 0 ? '- ' : `\n${indent}- `);
+        const item = value[i];
+        if (isPlainObject(item) || Array.isArray(item)) this.collection(item, itemIndent);
+        else out.push(scalarText(item, itemIndent));
       }
-      return out;
+      return;
     }
-    let keys = Object.keys(value);
-    if (this.options.sortMapEntries) {
-      keys = keys.filter((k) => value[k] !== undefined).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const keys = this.keysOf(value);
+    if (keys.length === 0) {
+      out.push('{}');
+      return;
     }
-    if (keys.length === 0) return '{}';
-    let first = true;
-    for (const key of keys) {
-      const v = value[key];
-      if (v === undefined) {
-        if (this.options.sortMapEntries) continue;
-        throw new NotCovered();
-      }
-      out += `${first ? '' : `\n${indent}`}${this.pair(key, v, indent + INDENT_STEP)}`;
-      first = false;
-    }
-    return first ? '{}' : out;
+    const valueIndent = indent + INDENT_STEP;
+    keys.forEach((key, i) => {
+      if (i > 0) out.push(`\n${indent}`);
+      this.pair(key, value[key], valueIndent);
+    });
+  }
+
+  /** The keys written, in order; throws for an undefined value the package would write. */
+  private keysOf(value: Record<string, unknown>): string[] {
+    const keys = Object.keys(value);
+    if (this.options.sortMapEntries) return keys.filter((k) => value[k] !== undefined).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const k of keys) if (value[k] === undefined) throw new NotCovered();
+    return keys;
   }
 
   /** `key: value`, the value's lines at `indent` (`stringifyPair`). */
-  private pair(key: string, value: unknown, indent: string): string {
+  private pair(key: string, value: unknown, indent: string): void {
     const keyText = stringText(key, indent, true);
     if (keyText.length > 1024) throw new NotCovered(); // the package writes an explicit `? key`
     if (isPlainObject(value) || Array.isArray(value)) {
-      const body = this.collection(value, indent);
       // An empty collection is written in flow style on the key's line.
-      return body === '{}' || body === '[]' ? `${keyText}: ${body}` : `${keyText}:\n${indent}${body}`;
+      const empty = Array.isArray(value) ? value.length === 0 : this.keysOf(value).length === 0;
+      this.parts.push(empty ? `${keyText}: ` : `${keyText}:\n${indent}`);
+      this.collection(value, indent);
+      return;
     }
-    return `${keyText}: ${scalarText(value, indent)}`;
-  }
-
-  /** One item of a sequence whose item lines are at `indent`. */
-  private item(value: unknown, indent: string): string {
-    if (isPlainObject(value) || Array.isArray(value)) return this.collection(value, indent);
-    return scalarText(value, indent);
+    this.parts.push(`${keyText}: `, scalarText(value, indent));
   }
 }
 
