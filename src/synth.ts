@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ApiObject, App, Chart, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { CheckOptions, describeObject, formatFinding, runChecks, Severity } from './check';
 import { policyGraph } from './policy';
 import { LinkerdConfigError } from './errors';
+import { inRenderPass } from './mesh/render-pass';
+import { stringifyManifests } from './yaml';
 
 /** One synthesized manifest file. */
 export interface ManifestFile {
@@ -19,6 +21,11 @@ export interface ManifestFile {
  * dependency order (the order to apply them in). Writes nothing.
  */
 export function synthesizeManifests(app: App, options: CheckOptions = {}): ManifestFile[] {
+  // One render pass: each shared rendering and tree index is made once (src/mesh/render-pass.ts).
+  return inRenderPass(() => renderManifests(app, options));
+}
+
+function renderManifests(app: App, options: CheckOptions): ManifestFile[] {
   const errors: string[] = [];
   for (const construct of app.node.findAll()) {
     for (const message of construct.node.validate()) errors.push(`${construct.node.path}: ${message}`);
@@ -32,7 +39,7 @@ export function synthesizeManifests(app: App, options: CheckOptions = {}): Manif
   const width = Math.max(2, String(charts.length).length);
   return charts.map((chart: Chart, i: number) => ({
     name: `${String(i + 1).padStart(width, '0')}-${chart.node.id}.yaml`,
-    content: Yaml.stringify(...rendered[i]),
+    content: stringifyManifests(rendered[i]),
     objects: rendered[i],
   }));
 }
@@ -91,8 +98,14 @@ export interface SynthTarget {
  * who may talk to whom, computed from the same model as the policy checks. Writes nothing.
  */
 export function synthesizeTargets(targets: SynthTarget[], options: CheckOptions = {}): ManifestFile[] {
-  return targets.flatMap(({ directory, build }) => {
-    const manifests = synthesizeManifests(build(), options);
+  return targets.flatMap((target) => synthesizeTarget(target, options));
+}
+
+function synthesizeTarget({ directory, build }: SynthTarget, options: CheckOptions): ManifestFile[] {
+  const app = build();
+  // The app is complete: one render pass for its manifests and its mesh-policy report, which share one policy model.
+  return inRenderPass(() => {
+    const manifests = synthesizeManifests(app, options);
     if (directory) return manifests.map((f) => ({ ...f, name: `${directory}/${f.name}` }));
     const graph = policyGraph(manifests.flatMap((f) => f.objects));
     return [

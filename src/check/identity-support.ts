@@ -1,8 +1,8 @@
 import { createPublicKey } from 'node:crypto';
-import { parse } from 'yaml';
 import { ParsedCertificate } from '../identity/certificate';
 import { pemBlocks } from '../identity/pem';
 import { ParsedPrivateKey, parsePrivateKey } from '../identity/private-key';
+import { parseYaml11 } from '../yaml';
 import { CheckContext, describeObject, Finding, Severity } from './finding';
 
 /**
@@ -15,8 +15,23 @@ export type Manifest = Record<string, any>;
 
 /** Objects of a kind (and API group, `''` for core), in the order given. */
 export function objectsOf(context: CheckContext, group: string, kind: string): Manifest[] {
-  return context.objects.filter((o) => o && o.kind === kind && apiGroup(o) === group);
+  // The rules ask many times per run: sort the objects by kind once.
+  let byKind = BY_KIND.get(context);
+  if (!byKind) {
+    byKind = new Map();
+    for (const o of context.objects) {
+      if (!o || typeof o.kind !== 'string') continue;
+      const key = `${apiGroup(o)}/${o.kind}`;
+      const list = byKind.get(key);
+      if (list) list.push(o);
+      else byKind.set(key, [o]);
+    }
+    BY_KIND.set(context, byKind);
+  }
+  return byKind.get(`${group}/${kind}`) ?? [];
 }
+
+const BY_KIND = new WeakMap<CheckContext, Map<string, Manifest[]>>();
 
 export function apiGroup(o: Manifest): string {
   const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
@@ -116,7 +131,7 @@ function parseValues(context: CheckContext, namespace: string): Record<string, a
   const text = config?.data?.values;
   if (typeof text !== 'string') return undefined;
   try {
-    const values = parse(text, { version: '1.1' });
+    const values = parseYaml11(text) as any;
     return values && typeof values === 'object' ? values : undefined;
   } catch {
     return undefined;

@@ -54,11 +54,12 @@ function workloadLabel(w: WorkloadInfo): string {
 
 function checkServers(model: PolicyModel): Finding[] {
   const out: Finding[] = [];
+  const withWorkloads = new Set(model.workloads.map((w) => w.namespace));
   for (const s of model.servers) {
     if (s.selector === undefined) continue; // externalWorkloadSelector: VMs are not in the manifests
     const selected = model.workloadsOf(s);
     if (selected.length === 0) {
-      const inNamespace = model.workloads.some((w) => w.namespace === s.namespace);
+      const inNamespace = withWorkloads.has(s.namespace);
       out.push(finding('L5D301', inNamespace ? Severity.ERROR : Severity.WARNING, s.object, 'spec.podSelector',
         inNamespace ? `selects no pod of the workloads in namespace ${s.namespace}`
           : `selects no pod: namespace ${s.namespace} has no workloads in the checked manifests`));
@@ -89,11 +90,11 @@ function checkServers(model: PolicyModel): Finding[] {
 }
 
 function serverExists(model: PolicyModel, ns: string, name: string): boolean {
-  return model.servers.some((s) => s.namespace === ns && s.name === name);
+  return model.serversNamed(ns, name).length > 0;
 }
 
 function routeExists(model: PolicyModel, ns: string, kind: string, group: string | undefined, name: string): boolean {
-  return model.routes.some((r) => r.namespace === ns && r.kind === kind && r.group === (group ?? '') && r.name === name);
+  return model.routesNamed(ns, kind, group ?? '', name).length > 0;
 }
 
 function checkTargets(model: PolicyModel): Finding[] {
@@ -237,9 +238,12 @@ function scrapers(model: PolicyModel): PolicyClient[] {
     .some((o) => o.metadata?.namespace === VIZ_NAMESPACE && o.metadata?.name === 'prometheus');
   if (vizPrometheus) found.set(`${VIZ_NAMESPACE}/prometheus`, model.identityClient('prometheus', VIZ_NAMESPACE));
   const suffix = `.serviceaccount.identity.${model.cluster.controlPlaneNamespace}.${model.cluster.trustDomain}`;
-  const adminServers = model.servers.filter((s: ServerModel) => s.port === 'linkerd-admin' || Number(s.port) === 4191);
+  const isAdmin = (s: ServerModel) => s.port === 'linkerd-admin' || Number(s.port) === 4191;
+  const adminNamespaces = new Set(model.servers.filter(isAdmin).map((s) => s.namespace));
   for (const p of model.policies) {
-    if (!p.authz?.identities || !adminServers.some((s) => s.namespace === p.namespace && (p.target.name === s.name || (p.target.kind === 'Namespace' && p.target.name === s.namespace)))) continue;
+    const onAdminServer = model.serversNamed(p.namespace, p.target.name).some(isAdmin)
+      || (p.target.kind === 'Namespace' && p.target.name === p.namespace && adminNamespaces.has(p.namespace));
+    if (!p.authz?.identities || !onAdminServer) continue;
     for (const id of p.authz.identities) {
       if (!id.endsWith(suffix) || id.startsWith('*')) continue;
       const [sa, ns] = id.slice(0, -suffix.length).split('.');
@@ -317,7 +321,7 @@ function checkRouteServices(model: PolicyModel): Finding[] {
 function checkReachability(model: PolicyModel): Finding[] {
   const out: Finding[] = [];
   for (const s of model.servers) {
-    const attached = model.routes.filter((r) => r.namespace === s.namespace && r.servers.includes(s.name));
+    const attached = model.routesOf(s);
     if (attached.length === 0) continue;
     if (s.protocol === 'opaque' || s.protocol === 'TLS') {
       for (const r of attached) {
@@ -339,7 +343,7 @@ function checkReachability(model: PolicyModel): Finding[] {
   for (const p of model.policies) {
     const t = p.target;
     if (p.object.kind !== 'AuthorizationPolicy' || (t.kind !== 'HTTPRoute' && t.kind !== 'GRPCRoute')) continue;
-    const route = model.routes.find((r) => r.namespace === p.namespace && r.kind === t.kind && r.group === (t.group ?? '') && r.name === t.name);
+    const route = model.routesNamed(p.namespace, t.kind, t.group ?? '', t.name)[0];
     if (route && !route.servers.some((n) => serverExists(model, route.namespace, n))) {
       out.push(finding('L5D309', Severity.WARNING, p.object, 'spec.targetRef', `${route.id} is attached to no existing Server, so no proxy enforces this policy`));
     }

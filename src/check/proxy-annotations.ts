@@ -1,3 +1,4 @@
+import { compareText } from '../collate';
 import { locatePodTemplate } from '../mesh/pod-template';
 import { editDistance, suggestion } from '../proxy/did-you-mean';
 import { CONFIG_PREFIXES, KNOWN_ANNOTATIONS, resolveOpaquePorts, splitPortList } from '../proxy/proxy-settings';
@@ -29,8 +30,16 @@ function isLinkerdKey(key: string): boolean {
 
 /** A key of another prefix that is one or two edits away from a Linkerd key (e.g. `config.linkerd.oi/…`). */
 function nearMiss(key: string): boolean {
-  return KNOWN_KEYS.some((k) => Math.abs(k.length - key.length) <= 2 && editDistance(k, key) <= 2);
+  // The same few keys (app.kubernetes.io/…, kubectl…) recur on every object: judge each once.
+  let near = NEAR_MISSES.get(key);
+  if (near === undefined) {
+    near = KNOWN_KEYS.some((k) => Math.abs(k.length - key.length) <= 2 && editDistance(k, key) <= 2);
+    if (NEAR_MISSES.size < 10_000) NEAR_MISSES.set(key, near);
+  }
+  return near;
 }
+
+const NEAR_MISSES = new Map<string, boolean>();
 
 function containerPortNames(spec: Record<string, any>): Record<string, number> {
   const out: Record<string, number> = {};
@@ -48,7 +57,7 @@ function checkAnnotations(
   const report = (code: keyof typeof CODES, severity: Severity, key: string, message: string) =>
     findings.push({ code, severity, object: describeObject(object), field: `${path}["${key}"]`, message });
 
-  for (const [key, raw] of Object.entries(annotations ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [key, raw] of Object.entries(annotations ?? {}).sort(([a], [b]) => compareText(a, b))) {
     const text = String(raw);
     const known = KNOWN_ANNOTATIONS.get(key);
     if (!known) {
@@ -119,8 +128,7 @@ export const PROXY_ANNOTATION_RULE: CheckRule = {
         findings.push(...checkAnnotations(object, 'service', 'metadata.annotations', object.metadata?.annotations));
         continue;
       }
-      // Work on a copy: locating the template may add an empty metadata to it.
-      const pod = locatePodTemplate(structuredClone(object));
+      const pod = locatePodTemplate(object, { readOnly: true });
       if (!pod) continue;
       findings.push(...checkAnnotations(object, 'pod', `${pod.path ? `${pod.path}.` : ''}metadata.annotations`, pod.metadata.annotations, pod.spec));
       if (kind !== 'Pod') {

@@ -1,3 +1,4 @@
+import { compareText } from '../collate';
 import { LinkerdConfigError } from '../errors';
 import { CheckContext, CheckRule, Finding, Severity } from './finding';
 import { CHECK_RULES } from './rules';
@@ -27,7 +28,7 @@ export function runChecks(objects: ReadonlyArray<Record<string, any>>, options: 
   if (options.now !== undefined && !(options.now instanceof Date && !Number.isNaN(options.now.getTime()))) {
     throw new LinkerdConfigError('checks', 'now', `${String(options.now)} is not a valid Date`, 'pass a Date, e.g. new Date("2027-01-01T00:00:00Z")');
   }
-  const known = new Set(listCheckCodes(rules).map((c) => c.code));
+  const known = new Set(rules.flatMap((r) => Object.keys(r.codes)));
   const unknown = (options.suppress ?? []).filter((c) => !known.has(c));
   if (unknown.length > 0) {
     throw new LinkerdConfigError('checks', 'suppress', `${unknown.map((c) => JSON.stringify(c)).join(', ')} ${unknown.length === 1 ? 'is not a check code' : 'are not check codes'}`,
@@ -37,8 +38,8 @@ export function runChecks(objects: ReadonlyArray<Record<string, any>>, options: 
   const suppressed = new Set(options.suppress ?? []);
   const findings = rules.flatMap((rule) => rule.run(context)).filter((f) => !suppressed.has(f.code));
   const rank = (f: Finding) => (f.severity === Severity.ERROR ? 0 : 1);
-  return findings.sort((a, b) => rank(a) - rank(b) || a.code.localeCompare(b.code) || (a.object ?? '').localeCompare(b.object ?? '')
-    || (a.field ?? '').localeCompare(b.field ?? ''));
+  return findings.sort((a, b) => rank(a) - rank(b) || compareText(a.code, b.code) || compareText(a.object ?? '', b.object ?? '')
+    || compareText(a.field ?? '', b.field ?? ''));
 }
 
 /** `ERROR L5D101 Secret linkerd/linkerd-identity-issuer data.crt.pem: message` */
@@ -49,5 +50,5 @@ export function formatFinding(f: Finding): string {
 /** Every code the rules can report, with its description, sorted by code. */
 export function listCheckCodes(rules: CheckRule[] = CHECK_RULES): Array<{ code: string; description: string }> {
   return rules.flatMap((r) => Object.entries(r.codes).map(([code, description]) => ({ code, description })))
-    .sort((a, b) => a.code.localeCompare(b.code));
+    .sort((a, b) => compareText(a.code, b.code));
 }

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import { stringify } from 'yaml';
 import { LINKERD_CRDS_CHART_VERSION } from '../version';
+import { stringifySortedYaml11 } from '../yaml';
 import { ControlPlaneContext } from './context';
 
 /** The `linkerd-config` ConfigMap: the values tree the proxy injector reads at every admission. */
@@ -10,7 +10,7 @@ export function renderConfig(ctx: ControlPlaneContext): ApiObject {
     data: {
       'linkerd-crds-chart-version': LINKERD_CRDS_CHART_VERSION,
       // YAML 1.1, as the injector's Go decoder reads it: strings such as "off" must stay quoted.
-      values: stringify(document, { sortMapEntries: true, lineWidth: 0, version: '1.1' }),
+      values: stringifySortedYaml11(document),
     },
   });
 }

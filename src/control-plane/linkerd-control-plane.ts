@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { cloneJson } from '../json-clone';
 import { ProxyBuilder } from '../proxy/proxy-builder';
 import { InstalledControlPlane, InstalledControlPlaneProps } from '../mesh/installed-control-plane';
 import { ILinkerdMesh, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from '../mesh/mesh';
@@ -47,7 +48,7 @@ export class LinkerdControlPlane extends Chart implements ILinkerdMesh {
    * never written there). Returned as a copy.
    */
   public get values(): LinkerdValues {
-    return structuredClone(this._values);
+    return cloneJson(this._values);
   }
 
   /** The proxy builder configured with this mesh's defaults, for meshing workloads. */

@@ -71,45 +71,47 @@ function names(kind: string) {
   return { kind, listKind: `${kind}List`, plural: `${lower}s`, singular: lower, categories: ['gateway-api'] };
 }
 
+/** A definition whose versions (large schemas) are built when first read: most installs never bundle the Gateway API. */
+function lazyVersions(base: Omit<CrdDefinition, 'versions'>, versions: () => CrdVersion[]): CrdDefinition {
+  let built: CrdVersion[] | undefined;
+  return Object.defineProperty({ ...base }, 'versions', { enumerable: true, get: () => (built ??= versions()) }) as CrdDefinition;
+}
+
 /** `HTTPRoute` (gateway.networking.k8s.io): v1 (stored) and v1beta1. */
-export const GATEWAY_HTTP_ROUTE_CRD: CrdDefinition = {
+export const GATEWAY_HTTP_ROUTE_CRD: CrdDefinition = lazyVersions({
   group: GROUP,
   scope: 'Namespaced',
   names: names('HTTPRoute'),
-  versions: [
-    routeVersion('v1', true, httpRouteSpec(), [HOSTNAMES_COLUMN, AGE_COLUMN]),
-    routeVersion('v1beta1', false, httpRouteSpec(), [HOSTNAMES_COLUMN, AGE_COLUMN]),
-  ],
-};
+}, () => [
+  routeVersion('v1', true, httpRouteSpec(), [HOSTNAMES_COLUMN, AGE_COLUMN]),
+  routeVersion('v1beta1', false, httpRouteSpec(), [HOSTNAMES_COLUMN, AGE_COLUMN]),
+]);
 
 /** `GRPCRoute` (gateway.networking.k8s.io): v1 (stored) and the deprecated v1alpha2. */
-export const GATEWAY_GRPC_ROUTE_CRD: CrdDefinition = {
+export const GATEWAY_GRPC_ROUTE_CRD: CrdDefinition = lazyVersions({
   group: GROUP,
   scope: 'Namespaced',
   names: names('GRPCRoute'),
-  versions: [
-    // Unlike the other routes, GRPCRoute v1.1.1 does not require a spec.
-    routeVersion('v1', true, grpcRouteSpec(), [HOSTNAMES_COLUMN, AGE_COLUMN], undefined, false),
-    routeVersion('v1alpha2', false, grpcRouteSpec(), [HOSTNAMES_COLUMN, AGE_COLUMN],
-      'The v1alpha2 version of GRPCRoute has been deprecated and will be removed in a future release of the API. Please upgrade to v1.', false),
-  ],
-};
+}, () => [
+  // Unlike the other routes, GRPCRoute v1.1.1 does not require a spec.
+  routeVersion('v1', true, grpcRouteSpec(), [HOSTNAMES_COLUMN, AGE_COLUMN], undefined, false),
+  routeVersion('v1alpha2', false, grpcRouteSpec(), [HOSTNAMES_COLUMN, AGE_COLUMN],
+    'The v1alpha2 version of GRPCRoute has been deprecated and will be removed in a future release of the API. Please upgrade to v1.', false),
+]);
 
 /** `TLSRoute` (gateway.networking.k8s.io/v1alpha2, experimental). */
-export const GATEWAY_TLS_ROUTE_CRD: CrdDefinition = {
+export const GATEWAY_TLS_ROUTE_CRD: CrdDefinition = lazyVersions({
   group: GROUP,
   scope: 'Namespaced',
   names: names('TLSRoute'),
-  versions: [routeVersion('v1alpha2', true, l4RouteSpec(true), [AGE_COLUMN])],
-};
+}, () => [routeVersion('v1alpha2', true, l4RouteSpec(true), [AGE_COLUMN])]);
 
 /** `TCPRoute` (gateway.networking.k8s.io/v1alpha2, experimental). */
-export const GATEWAY_TCP_ROUTE_CRD: CrdDefinition = {
+export const GATEWAY_TCP_ROUTE_CRD: CrdDefinition = lazyVersions({
   group: GROUP,
   scope: 'Namespaced',
   names: names('TCPRoute'),
-  versions: [routeVersion('v1alpha2', true, l4RouteSpec(false), [AGE_COLUMN])],
-};
+}, () => [routeVersion('v1alpha2', true, l4RouteSpec(false), [AGE_COLUMN])]);
 
 /** Which route CRDs to bundle (Linkerd's `enableHttpRoutes`, `enableTlsRoutes`, `enableTcpRoutes`). */
 export interface BundledGatewayApiOptions {

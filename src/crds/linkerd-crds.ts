@@ -14,6 +14,7 @@ import { SERVER_CRD } from './server';
 import { SERVER_AUTHORIZATION_CRD } from './server-authorization';
 import { SERVICE_PROFILE_CRD } from './service-profile';
 import { LinkerdConfigError } from '../errors';
+import { cloneJson } from '../json-clone';
 import { dnsLabel } from '../validate';
 import { CREATED_BY } from '../version';
 
@@ -122,7 +123,7 @@ export function linkerdCrdManifests(options: LinkerdCrdManifestsOptions = {}): C
 
 function renderAll(controlPlaneNamespace: string, gatewayApi?: GatewayApiCrds): CrdManifest[] {
   // A deep copy: the definitions share schema fragments, and callers may edit what they get.
-  return structuredClone([
+  return cloneJson([
     // The chart renders the bundled Gateway API CRDs first.
     ...(gatewayApi?.definitions ?? []).map((definition) => renderCrd(definition, controlPlaneNamespace, gatewayApi!.annotations())),
     ...LINKERD_CRDS.map((definition) => renderCrd(definition, controlPlaneNamespace)),

@@ -1,16 +1,8 @@
 import { createHash, X509Certificate as NodeX509Certificate } from 'node:crypto';
-import {
-  AuthorityKeyIdentifierExtension,
-  BasicConstraintsExtension,
-  ExtendedKeyUsageExtension,
-  KeyUsagesExtension,
-  SubjectAlternativeNameExtension,
-  SubjectKeyIdentifierExtension,
-  X509Certificate as PeculiarX509Certificate,
-} from '@peculiar/x509';
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
-import { decodeObjectIdentifier, readChildren, readElement, Tag } from './der';
+import { DerElement, decodeObjectIdentifier, readChildren, readElement, Tag } from './der';
+import { readExtensions } from './extensions';
 import { encodePem, pemBlocks } from './pem';
 
 /** A PEM certificate (or chain, leaf first) and the PEM private key of its first certificate. */
@@ -34,7 +26,7 @@ export enum KeyUsage {
   DECIPHER_ONLY = 'decipherOnly',
 }
 
-/** Bit values as @peculiar/x509 `KeyUsageFlags` numbers them. */
+/** Flag values of the key usages: bit i of the keyUsage BIT STRING (RFC 5280 order) is `2 ** i`. */
 export const KEY_USAGE_BITS: Record<KeyUsage, number> = {
   [KeyUsage.DIGITAL_SIGNATURE]: 1,
   [KeyUsage.NON_REPUDIATION]: 2,
@@ -145,6 +137,7 @@ export class ParsedCertificate {
   private readonly rawSubjectDer: Uint8Array;
   private readonly rawIssuerDer: Uint8Array;
   private readonly subjectPublicKeyBits: Uint8Array;
+  private readonly verified = new Map<string, boolean>();
 
   private constructor(der: Uint8Array) {
     this.der = der;
@@ -164,15 +157,15 @@ export class ParsedCertificate {
     this.signatureAlgorithm = SIGNATURE_ALGORITHMS[algorithmOid] ?? algorithmOid;
 
     this.node = new NodeX509Certificate(Buffer.from(der));
-    const cert = new PeculiarX509Certificate(new Uint8Array(der));
 
     this.pem = encodePem('CERTIFICATE', der);
-    this.subject = cert.subject;
-    this.issuer = cert.issuer;
-    this.commonName = cert.subjectName.getField('CN')[0];
-    this.serialNumber = cert.serialNumber.toLowerCase();
-    this.notBefore = cert.notBefore;
-    this.notAfter = cert.notAfter;
+    this.subject = nameText(tbsFields[offset + 4]);
+    this.issuer = nameText(tbsFields[offset + 2]);
+    this.commonName = nameValue(tbsFields[offset + 4], COMMON_NAME);
+    this.serialNumber = Buffer.from(tbsFields[offset].contents).toString('hex');
+    const [notBefore, notAfter] = readChildren(tbsFields[offset + 3]).map(readTime);
+    this.notBefore = notBefore;
+    this.notAfter = notAfter;
     this.fingerprintSha256 = createHash('sha256').update(der).digest('hex');
 
     const key = this.node.publicKey;
@@ -183,17 +176,15 @@ export class ParsedCertificate {
     this.keyAlgorithm = this.keyType === 'ec' ? `ECDSA ${this.namedCurve}`
       : this.keyType === 'rsa' ? `RSA ${this.rsaBits}` : this.keyType;
 
-    const bc = cert.getExtension(BasicConstraintsExtension);
-    this.isCA = bc?.ca === true;
-    this.pathLen = this.isCA ? bc?.pathLength : undefined;
-    const ku = cert.getExtension(KeyUsagesExtension);
-    this.keyUsage = ku ? (Object.keys(KEY_USAGE_BITS) as KeyUsage[]).filter((u) => (ku.usages & KEY_USAGE_BITS[u]) !== 0) : undefined;
-    const eku = cert.getExtension(ExtendedKeyUsageExtension);
-    this.extendedKeyUsage = eku ? eku.usages.map((u) => String(u)) : undefined;
-    const san = cert.getExtension(SubjectAlternativeNameExtension);
-    this.dnsNames = san ? san.names.items.filter((n) => n.type === 'dns').map((n) => n.value) : [];
-    this.subjectKeyId = cert.getExtension(SubjectKeyIdentifierExtension)?.keyId?.toLowerCase();
-    this.authorityKeyId = cert.getExtension(AuthorityKeyIdentifierExtension)?.keyId?.toLowerCase();
+    const ext = readExtensions(tbsFields.slice(offset + 6).find((f) => f.tag === 0xa3));
+    this.isCA = ext.isCA;
+    this.pathLen = ext.pathLen;
+    const flags = ext.keyUsageFlags;
+    this.keyUsage = flags === undefined ? undefined : (Object.keys(KEY_USAGE_BITS) as KeyUsage[]).filter((u) => (flags & KEY_USAGE_BITS[u]) !== 0);
+    this.extendedKeyUsage = ext.extendedKeyUsage;
+    this.dnsNames = ext.dnsNames;
+    this.subjectKeyId = ext.subjectKeyId;
+    this.authorityKeyId = ext.authorityKeyId;
   }
 
   /** The DER encoding (a copy). */
@@ -253,12 +244,81 @@ export class ParsedCertificate {
 
   /** Whether the signature verifies with `issuer`'s public key (no name check; see `verifiesSignedBy`). */
   public verifySignature(issuer: ParsedCertificate): boolean {
-    try {
-      return this.node.verify(issuer.node.publicKey);
-    } catch {
-      return false;
+    // Instances are shared (fromDer) and immutable, so a verification holds for the whole process.
+    let verified = this.verified.get(issuer.fingerprintSha256);
+    if (verified === undefined) {
+      try {
+        verified = this.node.verify(issuer.node.publicKey);
+      } catch {
+        verified = false;
+      }
+      this.verified.set(issuer.fingerprintSha256, verified);
     }
+    return verified;
   }
+}
+
+const COMMON_NAME = '2.5.4.3';
+
+/** Short names of attribute types in certificate names, as OpenSSL and most tools print them. */
+const NAME_TYPES: Record<string, string> = {
+  '2.5.4.3': 'CN', '2.5.4.7': 'L', '2.5.4.8': 'ST', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.6': 'C',
+  '0.9.2342.19200300.100.1.25': 'DC', '1.2.840.113549.1.9.1': 'E', '2.5.4.42': 'G', '2.5.4.43': 'I', '2.5.4.4': 'SN', '2.5.4.12': 'T',
+};
+
+/** String types an attribute value is read as text from; other values print as `#` and the hex of their DER. */
+const STRING_TAGS: Record<number, (bytes: Uint8Array) => string> = {
+  0x0c: (b) => new TextDecoder().decode(b), // UTF8String
+  0x13: (b) => Buffer.from(b).toString('latin1'), // PrintableString
+  0x14: (b) => Buffer.from(b).toString('latin1'), // TeletexString
+  0x16: (b) => Buffer.from(b).toString('latin1'), // IA5String
+  0x1e: (b) => Buffer.from(b).swap16().toString('utf16le'), // BMPString, UTF-16BE
+  0x1c: (b) => Array.from({ length: b.length >> 2 }, (_, i) => String.fromCodePoint(Buffer.from(b).readUInt32BE(i * 4))).join(''), // UniversalString
+};
+
+interface NameAttribute {
+  readonly type: string;
+  /** The value, when it is a string type. */
+  readonly text?: string;
+  /** DER of the value. */
+  readonly der: Uint8Array;
+}
+
+/** The attributes of a Name, RDN by RDN. */
+function nameRdns(name: DerElement): NameAttribute[][] {
+  return readChildren(name).map((rdn) => readChildren(rdn).map((atv) => {
+    const [type, value] = readChildren(atv);
+    return { type: decodeObjectIdentifier(type.contents), text: STRING_TAGS[value.tag]?.(value.contents), der: value.bytes };
+  }));
+}
+
+/** The first value of an attribute type in a Name (a value that is not a string as hex). */
+function nameValue(name: DerElement, type: string): string | undefined {
+  const a = nameRdns(name).flat().find((x) => x.type === type);
+  return a === undefined ? undefined : a.text ?? Buffer.from(a.der).toString('hex');
+}
+
+/** A Name as one line, RFC 4514 style in certificate order: `CN=root.linkerd.cluster.local`, `CN=a, O=b`, `CN=a+OU=b`. */
+function nameText(name: DerElement): string {
+  const escape = (v: string) => v.replace(/([,+"\\<>;])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/([ ]$)/, '\\$1')
+    .replace(/([\r\n\t])/, (c) => `\\${Buffer.from(c, 'utf8').toString('hex').toUpperCase()}`);
+  return nameRdns(name).map((rdn) => rdn.map((a) => `${NAME_TYPES[a.type] ?? a.type}=${a.text === undefined ? `#${Buffer.from(a.der).toString('hex')}` : escape(a.text)}`)
+    .join('+')).join(', ');
+}
+
+/** An X.509 Time: UTCTime (years 1950 to 2049) or GeneralizedTime, `Z` or an offset. */
+function readTime(element: DerElement): Date {
+  const text = Buffer.from(element.contents).toString('latin1');
+  const m = element.tag === Tag.UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$/.exec(text)
+    : element.tag === Tag.GENERALIZED_TIME ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2}(?:\.\d+)?)?(Z|[+-]\d{4})?$/.exec(text) : null;
+  if (!m) throw new Error(`DER: ${JSON.stringify(text)} is not an X.509 time`);
+  let year = Number(m[1]);
+  if (element.tag === Tag.UTC_TIME) year += year >= 50 ? 1900 : 2000;
+  const seconds = Number(m[6] ?? 0);
+  let ms = Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Math.floor(seconds), Math.round((seconds % 1) * 1000));
+  const zone = m[7];
+  if (zone && zone !== 'Z') ms -= (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) * 60_000;
+  return new Date(ms);
 }
 
 /**

@@ -4,7 +4,7 @@
  *
  * Internal to `src/identity/`; not re-exported. It exists because the certificate generator of
  * @peculiar/x509 is asynchronous (it signs through WebCrypto), while a cdk8s construct tree is
- * built synchronously. Extensions are still encoded by @peculiar/x509's extension classes.
+ * built synchronously. X.509 extensions are in extensions.ts.
  */
 
 /** Universal tags used by X.509. */

@@ -1,17 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
-  AuthorityKeyIdentifierExtension,
-  BasicConstraintsExtension,
-  ExtendedKeyUsageExtension,
-  KeyUsageFlags,
-  KeyUsagesExtension,
-  SubjectAlternativeNameExtension,
-  SubjectKeyIdentifierExtension,
-} from '@peculiar/x509';
-import {
   bitString, directoryString, explicit, objectIdentifier, sequence, set, smallInteger, time, unsignedInteger,
 } from './der';
 import { ExtendedKeyUsage, KEY_USAGE_BITS, KeyUsage, ParsedCertificate } from './certificate';
+import {
+  authorityKeyIdentifierExtension, basicConstraintsExtension, dnsSubjectAltNameExtension, extendedKeyUsageExtension, keyUsageExtension,
+  subjectKeyIdentifierExtension,
+} from './extensions';
 import { encodePem } from './pem';
 import { EcdsaP256Key } from './private-key';
 
@@ -68,10 +63,6 @@ export interface IssueCertificateProps {
   readonly serialLabel: string;
 }
 
-function toArray(buffer: ArrayBuffer): Uint8Array {
-  return new Uint8Array(buffer);
-}
-
 function wholeSeconds(date: Date): Date {
   return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }
@@ -112,19 +103,18 @@ export function issueCertificate(props: IssueCertificateProps): string {
   const subjectKeyId = createHash('sha1').update(props.key.publicKey).digest('hex');
 
   const extensions: Uint8Array[] = [
-    toArray(new BasicConstraintsExtension(props.isCA, props.isCA ? props.pathLen : undefined, true).rawData),
-    toArray(new KeyUsagesExtension(props.keyUsage.reduce<number>((bits, u) => bits | KEY_USAGE_BITS[u], 0) as KeyUsageFlags, true).rawData),
+    basicConstraintsExtension(props.isCA, props.isCA ? props.pathLen : undefined, true),
+    keyUsageExtension(props.keyUsage.reduce<number>((bits, u) => bits | KEY_USAGE_BITS[u], 0), true),
   ];
   if (props.extendedKeyUsage?.length) {
-    extensions.push(toArray(new ExtendedKeyUsageExtension([...props.extendedKeyUsage], false).rawData));
+    extensions.push(extendedKeyUsageExtension(props.extendedKeyUsage, false));
   }
-  extensions.push(toArray(new SubjectKeyIdentifierExtension(subjectKeyId, false).rawData));
+  extensions.push(subjectKeyIdentifierExtension(subjectKeyId, false));
   if (props.signer) {
-    extensions.push(toArray(new AuthorityKeyIdentifierExtension(props.signer.certificate.keyIdentifier, false).rawData));
+    extensions.push(authorityKeyIdentifierExtension(props.signer.certificate.keyIdentifier, false));
   }
   if (props.dnsNames?.length) {
-    extensions.push(toArray(new SubjectAlternativeNameExtension(
-      props.dnsNames.map((value) => ({ type: 'dns' as const, value })), false).rawData));
+    extensions.push(dnsSubjectAltNameExtension(props.dnsNames, false));
   }
 
   const serial = createHash('sha256')

@@ -1,8 +1,6 @@
-import { mapHashToField } from '@noble/curves/abstract/modular';
-import { p256 } from '@noble/curves/nist';
-import { hkdf } from '@noble/hashes/hkdf';
-import { sha256 } from '@noble/hashes/sha2';
+import { hkdfSync } from 'node:crypto';
 import { LinkerdConfigError } from '../errors';
+import { scalarFromBytes } from './ecdsa-p256';
 import { EcdsaP256Key } from './private-key';
 import { parseNotBefore } from './source-support';
 import { StateDirectory } from './state-directory';
@@ -115,8 +113,8 @@ class SeedKeyMaterial extends KeyMaterial {
     let key = this.keys.get(label);
     if (key === undefined) {
       // 48 bytes (256 + 128 bits) reduced modulo n-1, plus 1: uniform on [1, n-1] up to 2^-128.
-      const okm = hkdf(sha256, this.seed, SALT, new TextEncoder().encode(label), 48);
-      key = EcdsaP256Key.fromScalar(mapHashToField(okm, p256.CURVE.n));
+      const okm = new Uint8Array(hkdfSync('sha256', this.seed, SALT, new TextEncoder().encode(label), 48));
+      key = EcdsaP256Key.fromScalar(scalarFromBytes(okm));
       this.keys.set(label, key);
     }
     return key;

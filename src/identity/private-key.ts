@@ -1,8 +1,7 @@
 import { createPrivateKey, createPublicKey, KeyObject, X509Certificate } from 'node:crypto';
-import { p256 } from '@noble/curves/nist';
-import { sha256 } from '@noble/hashes/sha2';
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { isValidScalar, publicPointOf, signDeterministic, subjectPublicKeyInfo } from './ecdsa-p256';
 import { pemBlocks } from './pem';
 
 /**
@@ -112,10 +111,6 @@ export function keyMatchesCertificate(keyPem: string, certificatePem: string): b
   }
 }
 
-function base64url(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('base64url');
-}
-
 /**
  * An ECDSA P-256 private key that signs deterministically: ECDSA over SHA-256 with the nonce
  * derived per RFC 6979, so the same key and message always give the same signature.
@@ -123,7 +118,7 @@ function base64url(bytes: Uint8Array): string {
 export class EcdsaP256Key {
   /** The key whose secret scalar is `scalar` (32 bytes, big-endian, in [1, n-1]). */
   public static fromScalar(scalar: Uint8Array): EcdsaP256Key {
-    if (scalar.length !== 32 || !p256.utils.isValidSecretKey(scalar)) {
+    if (!isValidScalar(scalar)) {
       throw new Error('EcdsaP256Key: the scalar must be 32 bytes in [1, n-1]');
     }
     return new EcdsaP256Key(Uint8Array.from(scalar));
@@ -141,10 +136,11 @@ export class EcdsaP256Key {
 
   private readonly scalar: Uint8Array;
   private readonly point: Uint8Array;
+  private key?: KeyObject;
 
   private constructor(scalar: Uint8Array) {
     this.scalar = scalar;
-    this.point = p256.getPublicKey(scalar, false);
+    this.point = publicPointOf(scalar);
   }
 
   /** The public key as an uncompressed point (65 bytes, `04 || x || y`). */
@@ -154,13 +150,12 @@ export class EcdsaP256Key {
 
   /** DER SubjectPublicKeyInfo of the public key. */
   public get subjectPublicKeyInfo(): Uint8Array {
-    return new Uint8Array(createPublicKey(this.keyObject()).export({ type: 'spki', format: 'der' }));
+    return subjectPublicKeyInfo(this.point);
   }
 
   /** DER ECDSA-Sig-Value over SHA-256(message), deterministic per RFC 6979. */
   public sign(message: Uint8Array): Uint8Array {
-    const digest = sha256(message);
-    return p256.sign(digest, this.scalar, { prehash: false, lowS: false, extraEntropy: false }).toBytes('der');
+    return signDeterministic(this.scalar, message);
   }
 
   /** The private key as PEM, ending in a newline. */
@@ -171,17 +166,19 @@ export class EcdsaP256Key {
     return this.keyObject().export({ type: NODE_TYPES[encoding] as 'sec1' | 'pkcs8', format: 'pem' }) as string;
   }
 
+  /** The node:crypto key, with the public key so that its PEM carries it, as keys written by Linkerd and OpenSSL do. */
   private keyObject(): KeyObject {
-    return createPrivateKey({
+    this.key ??= createPrivateKey({
       key: {
         kty: 'EC',
         crv: 'P-256',
-        x: base64url(this.point.subarray(1, 33)),
-        y: base64url(this.point.subarray(33, 65)),
-        d: base64url(this.scalar),
+        x: Buffer.from(this.point.subarray(1, 33)).toString('base64url'),
+        y: Buffer.from(this.point.subarray(33, 65)).toString('base64url'),
+        d: Buffer.from(this.scalar).toString('base64url'),
       },
       format: 'jwk',
     });
+    return this.key;
   }
 }
 

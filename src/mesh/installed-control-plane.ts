@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { LinkerdValues, MeshValuesProps, resolveMeshValues } from '../control-plane/values';
 import { KeyMaterial, TrustAnchors } from '../identity';
+import { cloneJson } from '../json-clone';
 import * as check from '../validate';
 import { ILinkerdMesh, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from './mesh';
 import { meshNamespace, meshWorkload } from './meshing';
@@ -40,7 +41,7 @@ export class InstalledControlPlane extends Construct implements ILinkerdMesh {
   }
 
   public get values(): LinkerdValues {
-    return structuredClone(this._values);
+    return cloneJson(this._values);
   }
 
   public meshNamespace(namespace: IConstruct, options?: MeshNamespaceOptions): NamespaceMesh {

@@ -1,11 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import type { LinkerdValues } from '../control-plane/values';
 import { LinkerdConfigError } from '../errors';
+import { cloneJson } from '../json-clone';
 import { INJECT_ANNOTATION, proxySettingAnnotations, SettingAnnotation } from '../proxy/proxy-settings';
 import { injectStatically, skipReason } from './injector';
 import { ILinkerdMesh, MeshMode, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from './mesh';
 import { INJECTABLE_KINDS, locatePodTemplate } from './pod-template';
-import { addRenderTransform } from './render-hook';
+import { addRenderTransform, renderShared } from './render-hook';
+import { passIndex } from './render-pass';
 
 /**
  * The two meshing operations behind `ILinkerdMesh.meshNamespace` and `meshWorkload`, shared by
@@ -77,6 +80,21 @@ export function meshNamespace(namespace: IConstruct, options: MeshNamespaceOptio
   return result;
 }
 
+/**
+ * The values of a mesh, read once per mesh: `ILinkerdMesh.values` returns a copy, and a mesh's
+ * values are fixed once it is constructed.
+ */
+function valuesOf(mesh: ILinkerdMesh): LinkerdValues {
+  let values = MESH_VALUES.get(mesh);
+  if (!values) {
+    values = mesh.values;
+    MESH_VALUES.set(mesh, values);
+  }
+  return values;
+}
+
+const MESH_VALUES = new WeakMap<ILinkerdMesh, LinkerdValues>();
+
 /** See `ILinkerdMesh.meshWorkload`. */
 export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: MeshWorkloadOptions = {}): WorkloadMesh {
   const obj = apiObjectOf(workload, 'workload');
@@ -93,7 +111,7 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
       'use MeshMode.WEBHOOK, which meshes the pods this object creates');
   }
   const settings = proxySettingAnnotations(workload, 'proxy', options.proxy ?? {}, 'workload');
-  const values = mode === MeshMode.STATIC ? mesh.values : undefined;
+  const values = mode === MeshMode.STATIC ? valuesOf(mesh) : undefined;
   if (values && values.identityTrustAnchorsPEM === '') {
     throw new LinkerdConfigError(workload, 'mode', `static injection needs the trust anchors of the mesh, and ${mesh.node.path} has none`,
       'give identity.trustAnchors to LinkerdControlPlane.fromInstalled, or use MeshMode.WEBHOOK');
@@ -125,7 +143,7 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
     }
     injectStatically({
       scope: workload,
-      values: structuredClone(values!),
+      values: cloneJson(values!),
       controlPlaneNamespace,
       workloadKind: kind === 'pod' ? undefined : kind,
       workloadName: json.metadata?.name ?? obj.name,
@@ -141,8 +159,18 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
 
 /** The annotations of the workload's Namespace object, when the app has one. */
 function namespaceAnnotations(workload: IConstruct, namespace: string): { annotations: Record<string, string>; description: string } | undefined {
-  const found = workload.node.root.node.findAll().find((c): c is ApiObject =>
-    ApiObject.isApiObject(c) && c.kind === 'Namespace' && c.apiVersion === 'v1' && c.name === namespace);
+  const found = namespaceObjects(workload.node.root).get(namespace);
   if (!found) return undefined;
-  return { annotations: { ...(found.toJson().metadata?.annotations ?? {}) }, description: `Namespace ${namespace}` };
+  return { annotations: { ...(renderShared(found).metadata?.annotations ?? {}) }, description: `Namespace ${namespace}` };
+}
+
+/** The app's v1 Namespace objects by name (the first one of each name); one walk of the tree per render pass. */
+function namespaceObjects(root: IConstruct): Map<string, ApiObject> {
+  return passIndex(root, 'namespaces', () => {
+    const byName = new Map<string, ApiObject>();
+    for (const c of root.node.findAll()) {
+      if (ApiObject.isApiObject(c) && c.kind === 'Namespace' && c.apiVersion === 'v1' && !byName.has(c.name)) byName.set(c.name, c);
+    }
+    return byName;
+  });
 }

@@ -30,9 +30,10 @@ export function podTemplatePath(kind: string): string[] {
 
 /**
  * The pod of `object` (mutable, inside `object`), or undefined when it has none. A missing
- * `metadata` of the template is created, as the injector's patch does.
+ * `metadata` of the template is created, as the injector's patch does, unless `readOnly`: then
+ * `object` is left as it is and a missing `metadata` reads as an empty one.
  */
-export function locatePodTemplate(object: Record<string, any>): PodTemplateRef | undefined {
+export function locatePodTemplate(object: Record<string, any>, options: { readonly readOnly?: boolean } = {}): PodTemplateRef | undefined {
   const path = podTemplatePath(String(object.kind ?? ''));
   let template: any = object;
   for (const key of path) {
@@ -41,6 +42,6 @@ export function locatePodTemplate(object: Record<string, any>): PodTemplateRef |
   if (typeof template !== 'object' || template === null) return undefined;
   const spec = template.spec;
   if (typeof spec !== 'object' || spec === null || !Array.isArray(spec.containers)) return undefined;
-  template.metadata ??= {};
-  return { metadata: template.metadata, spec, path: path.join('.') };
+  const metadata = template.metadata ?? (options.readOnly ? {} : (template.metadata = {}));
+  return { metadata, spec, path: path.join('.') };
 }

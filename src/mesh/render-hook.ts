@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { sharedRender } from './render-pass';
 
 /**
  * Post-render transforms on one ApiObject.
@@ -21,6 +22,19 @@ interface Hooked {
 
 /** Adds a transform of the rendered JSON of `obj`; transforms run in the order they were added. */
 export function addRenderTransform(obj: ApiObject, transform: Transform): void {
+  hook(obj).push(transform);
+}
+
+/**
+ * The rendering of `obj`, shared within a render pass by everyone who asks for it, including the
+ * chart that renders the object itself.
+ */
+export function renderShared(obj: ApiObject): Record<string, any> {
+  hook(obj);
+  return obj.toJson();
+}
+
+function hook(obj: ApiObject): Transform[] {
   const hooked = obj as unknown as Hooked;
   if (!hooked[TRANSFORMS]) {
     const transforms: Transform[] = [];
@@ -29,15 +43,15 @@ export function addRenderTransform(obj: ApiObject, transform: Transform): void {
     Object.defineProperty(obj, 'toJson', {
       configurable: true,
       writable: true,
-      value: () => normalize(transforms.reduce((json, t) => t(json), render())),
+      value: () => sharedRender(obj, () => (transforms.length === 0 ? render() : normalize(transforms.reduce((json, t) => t(json), render())))),
     });
   }
-  hooked[TRANSFORMS]!.push(transform);
+  return hooked[TRANSFORMS]!;
 }
 
 /** Sorted keys and no null values, as cdk8s renders; `apiVersion`, `kind`, `metadata` first. */
 function normalize(json: Record<string, any>): Record<string, any> {
-  const sorted = sanitize(json) as Record<string, any>;
+  const sorted = sanitize(json, !process.env.CDK8S_DISABLE_SORT) as Record<string, any>;
   const out: Record<string, any> = {};
   for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(sorted)]) {
     if (key in sorted && !(key in out)) out[key] = sorted[key];
@@ -45,14 +59,37 @@ function normalize(json: Record<string, any>): Record<string, any> {
   return out;
 }
 
-function sanitize(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sanitize);
-  if (value === null || typeof value !== 'object') return value;
-  const keys = process.env.CDK8S_DISABLE_SORT ? Object.keys(value) : Object.keys(value).sort();
-  const out: Record<string, unknown> = {};
-  for (const key of keys) {
-    const item = (value as Record<string, unknown>)[key];
-    if (item !== null && item !== undefined) out[key] = sanitize(item);
+/**
+ * `value` with keys sorted and null values left out of objects. Copies only what changes: most
+ * of a rendering is already in that form, and a synth of thousands of workloads would otherwise
+ * copy every one of them whole.
+ */
+function sanitize(value: unknown, sort: boolean): unknown {
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = sanitize(value[i], sort);
+      if (out) out.push(item);
+      else if (item !== value[i]) out = [...value.slice(0, i), item];
+    }
+    return out ?? value;
   }
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  const ordered = sort ? [...keys].sort() : keys;
+  let changed = false;
+  const items: unknown[] = [];
+  for (let i = 0; i < ordered.length; i++) {
+    const item = record[ordered[i]];
+    const clean = item === null || item === undefined ? undefined : sanitize(item, sort);
+    items.push(clean);
+    changed ||= ordered[i] !== keys[i] || clean === undefined || clean !== item;
+  }
+  if (!changed) return value;
+  const out: Record<string, unknown> = {};
+  ordered.forEach((key, i) => {
+    if (items[i] !== undefined) out[key] = items[i];
+  });
   return out;
 }

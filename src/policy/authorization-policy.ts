@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
-import * as l1 from '../../imports/policy.linkerd.io';
+import type * as l1 from '../../imports/policy.linkerd.io';
 import { LinkerdConfigError } from '../errors';
-import { checkedBeforeRender, compact, PolicyResource, PolicyResourceProps } from './base';
+import { compact, lazyChecked, PolicyResource, PolicyResourceProps } from './base';
 import { GatewayGrpcRoute } from './gateway-grpc-route';
 import { GatewayHttpRoute } from './gateway-http-route';
 import { HttpRoute } from './http-route';
@@ -26,7 +26,8 @@ export interface AuthorizationPolicyProps extends PolicyResourceProps {
   readonly requiredAuthentications: RequiredAuthentication[];
 }
 
-const CheckedAuthorizationPolicy = checkedBeforeRender(l1.AuthorizationPolicy);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CheckedAuthorizationPolicy = lazyChecked(() => (require('../../imports/policy.linkerd.io') as typeof l1).AuthorizationPolicy);
 
 /**
  * `AuthorizationPolicy` (policy.linkerd.io/v1alpha1): lets the clients that satisfy all the
@@ -38,7 +39,7 @@ export class AuthorizationPolicy extends PolicyResource {
   private readonly authentications: RequiredAuthentication[];
 
   public constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new CheckedAuthorizationPolicy(s, i, { metadata, spec }), (self) => targetNamespace(self, props.target));
+    super(scope, id, props, (s, i, metadata, spec) => new (CheckedAuthorizationPolicy())(s, i, { metadata, spec }), (self) => targetNamespace(self, props.target));
     this.target = props.target;
     this.authentications = [...(props.requiredAuthentications ?? [])];
     this.renderSpec();

@@ -30,6 +30,15 @@ export function checkedBeforeRender<C extends ApiObjectClass>(Base: C): C {
   };
 }
 
+/**
+ * `checkedBeforeRender` of a generated class (imports/), loaded the first time a resource of it is
+ * made: the generated modules are large, and an install without policy resources never needs them.
+ */
+export function lazyChecked<C extends ApiObjectClass>(load: () => C): () => C {
+  let made: C | undefined;
+  return () => (made ??= checkedBeforeRender(load()));
+}
+
 /** The plain ApiObject with the pre-render hook, for kinds without a generated class (Gateway API). */
 export const CheckedApiObject: typeof ApiObject = checkedBeforeRender(ApiObject);
 
@@ -51,9 +60,18 @@ export abstract class PolicyResource extends Construct {
     const metadata: ApiObjectMetadata = { ...props.metadata, namespace: props.metadata?.namespace ?? fallback };
     if (metadata.name !== undefined) check.dnsSubdomain(this, 'metadata.name', metadata.name);
     if (metadata.namespace !== undefined) check.dnsLabel(this, 'metadata.namespace', metadata.namespace);
-    this.apiObject = create(this, 'Resource', metadata, Lazy.any({ produce: () => this.renderSpec() }));
+    // The spec is rendered (and checked) by the hook, and handed to the Lazy that cdk8s resolves
+    // right after it in the same toJson(), so it is built once per render.
+    let rendered: Record<string, any> | undefined;
+    this.apiObject = create(this, 'Resource', metadata, Lazy.any({
+      produce: () => {
+        const spec = rendered ?? this.renderSpec();
+        rendered = undefined;
+        return spec;
+      },
+    }));
     const hooked = this.apiObject as ApiObject & { beforeRender?: () => void };
-    hooked.beforeRender = () => { this.renderSpec(); };
+    hooked.beforeRender = () => { rendered = this.renderSpec(); };
   }
 
   /** `metadata.name` of the object. */

@@ -47,29 +47,24 @@ export class Cidr {
   /** Every IPv6 address. */
   public static readonly ALL_IPV6 = Cidr.tryParse('::/0')!;
 
+  /** The first address of the network. */
+  private readonly first: bigint;
+  /** The last address of the network. */
+  private readonly last: bigint;
+
   private constructor(
     /** 4 or 6. */
     public readonly family: 4 | 6,
-    private readonly address: bigint,
+    address: bigint,
     /** Prefix length. */
     public readonly prefixLength: number,
     /** The text it was parsed from. */
     public readonly text: string,
-  ) {}
-
-  private get bits(): number {
-    return this.family === 4 ? 32 : 128;
-  }
-
-  /** The first address of the network. */
-  private get first(): bigint {
-    const host = this.bits - this.prefixLength;
-    return (this.address >> BigInt(host)) << BigInt(host);
-  }
-
-  private get last(): bigint {
-    const host = BigInt(this.bits - this.prefixLength);
-    return this.first + (1n << host) - 1n;
+  ) {
+    // Computed once: policy evaluation compares networks many times.
+    const host = BigInt((family === 4 ? 32 : 128) - prefixLength);
+    this.first = (address >> host) << host;
+    this.last = this.first + (1n << host) - 1n;
   }
 
   /** True when every address of `other` is in this network. */

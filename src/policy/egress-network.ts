@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import * as l1 from '../../imports/policy.linkerd.io';
+import type * as l1 from '../../imports/policy.linkerd.io';
 import { LinkerdConfigError } from '../errors';
 import * as check from '../validate';
-import { checkedBeforeRender, PolicyResource, PolicyResourceProps } from './base';
+import { lazyChecked, PolicyResource, PolicyResourceProps } from './base';
 import { parseNetworks } from './cidr';
 import { Network } from './network-authentication';
 
@@ -22,7 +22,8 @@ export interface EgressNetworkProps extends PolicyResourceProps {
   readonly networks?: Network[];
 }
 
-const CheckedEgressNetwork = checkedBeforeRender(l1.EgressNetwork);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CheckedEgressNetwork = lazyChecked(() => (require('../../imports/policy.linkerd.io') as typeof l1).EgressNetwork);
 
 /**
  * `EgressNetwork` (policy.linkerd.io/v1alpha1): destinations outside the cluster that meshed
@@ -35,7 +36,7 @@ export class EgressNetwork extends PolicyResource {
   private readonly networks?: Network[];
 
   public constructor(scope: Construct, id: string, props: EgressNetworkProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new CheckedEgressNetwork(s, i, { metadata, spec }));
+    super(scope, id, props, (s, i, metadata, spec) => new (CheckedEgressNetwork())(s, i, { metadata, spec }));
     this.trafficPolicy = check.oneOf(this, 'trafficPolicy', props.trafficPolicy, Object.values(EgressTrafficPolicy));
     if (props.networks !== undefined) {
       if (props.networks.length === 0) {

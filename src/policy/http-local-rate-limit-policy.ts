@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
-import * as l1 from '../../imports/policy.linkerd.io';
+import type * as l1 from '../../imports/policy.linkerd.io';
 import { LinkerdConfigError } from '../errors';
-import { checkedBeforeRender, compact, PolicyResource, PolicyResourceProps } from './base';
+import { compact, lazyChecked, PolicyResource, PolicyResourceProps } from './base';
 import { resolveRef, ResolvedRef, ServiceAccountRef } from './references';
 import { Server } from './server';
 
@@ -23,7 +23,8 @@ export interface HttpLocalRateLimitPolicyProps extends PolicyResourceProps {
   readonly overrides?: RateLimitOverride[];
 }
 
-const CheckedRateLimit = checkedBeforeRender(l1.HttpLocalRateLimitPolicy);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CheckedRateLimit = lazyChecked(() => (require('../../imports/policy.linkerd.io') as typeof l1).HttpLocalRateLimitPolicy);
 
 /**
  * `HTTPLocalRateLimitPolicy` (policy.linkerd.io/v1alpha1): request-rate limits each proxy of a
@@ -37,7 +38,7 @@ export class HttpLocalRateLimitPolicy extends PolicyResource {
   private readonly overrides: Array<{ requestsPerSecond: number; clients: ResolvedRef[] }>;
 
   public constructor(scope: Construct, id: string, props: HttpLocalRateLimitPolicyProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new CheckedRateLimit(s, i, { metadata, spec }), () => props.server.namespace);
+    super(scope, id, props, (s, i, metadata, spec) => new (CheckedRateLimit())(s, i, { metadata, spec }), () => props.server.namespace);
     this.server = props.server;
     const rps = (field: string, v: number | undefined) => {
       if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 4294967295)) {

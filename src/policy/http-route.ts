@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import * as l1 from '../../imports/policy.linkerd.io';
-import { checkedBeforeRender } from './base';
+import type * as l1 from '../../imports/policy.linkerd.io';
+import { lazyChecked } from './base';
 import { HttpRouteRule, renderHttpRules } from './http-route-rule';
 import { RouteBase, RouteProps } from './route-base';
 
@@ -9,7 +9,8 @@ export interface HttpRouteProps extends RouteProps {
   readonly rules?: HttpRouteRule[];
 }
 
-const CheckedHttpRoute = checkedBeforeRender(l1.HttpRoute);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CheckedHttpRoute = lazyChecked(() => (require('../../imports/policy.linkerd.io') as typeof l1).HttpRoute);
 
 /**
  * `HTTPRoute` (policy.linkerd.io/v1beta3): Linkerd's own HTTPRoute, usable without the Gateway
@@ -21,7 +22,7 @@ export class HttpRoute extends RouteBase {
   private readonly rules: HttpRouteRule[];
 
   public constructor(scope: Construct, id: string, props: HttpRouteProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new CheckedHttpRoute(s, i, { metadata, spec }));
+    super(scope, id, props, (s, i, metadata, spec) => new (CheckedHttpRoute())(s, i, { metadata, spec }));
     this.rules = [...(props.rules ?? [])];
     this.renderRules();
   }

@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
-import * as l1 from '../../imports/policy.linkerd.io';
+import type * as l1 from '../../imports/policy.linkerd.io';
 import { LinkerdConfigError } from '../errors';
-import { checkedBeforeRender, compact, PolicyResource, PolicyResourceProps } from './base';
+import { compact, lazyChecked, PolicyResource, PolicyResourceProps } from './base';
 import { identity } from './identity';
 import { NamespaceRef, resolveRef, ResolvedRef, ServiceAccountRef } from './references';
 import { readWorkload, WORKLOAD_KINDS } from './workload-info';
@@ -21,7 +21,8 @@ export interface MeshTlsAuthenticationProps extends PolicyResourceProps {
   readonly namespaces?: Array<IConstruct | NamespaceRef>;
 }
 
-const CheckedMeshTlsAuthentication = checkedBeforeRender(l1.MeshTlsAuthentication);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CheckedMeshTlsAuthentication = lazyChecked(() => (require('../../imports/policy.linkerd.io') as typeof l1).MeshTlsAuthentication);
 
 /** `MeshTLSAuthentication` (policy.linkerd.io/v1alpha1): clients identified by their mesh TLS identity. */
 export class MeshTlsAuthentication extends PolicyResource {
@@ -31,7 +32,7 @@ export class MeshTlsAuthentication extends PolicyResource {
   private readonly namespaces: ResolvedRef[];
 
   public constructor(scope: Construct, id: string, props: MeshTlsAuthenticationProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new CheckedMeshTlsAuthentication(s, i, { metadata, spec }));
+    super(scope, id, props, (s, i, metadata, spec) => new (CheckedMeshTlsAuthentication())(s, i, { metadata, spec }));
     this.identities = (props.identities ?? []).map((x, i) => identity(this, `identities[${i}]`, x));
     this.serviceAccounts = (props.serviceAccounts ?? []).map((x, i) => resolveRef(this, `serviceAccounts[${i}]`, x, ['ServiceAccount']));
     this.workloads = (props.workloads ?? []).map((x, i) => resolveRef(this, `workloads[${i}]`, x, WORKLOAD_KINDS));

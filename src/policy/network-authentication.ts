@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import * as l1 from '../../imports/policy.linkerd.io';
+import type * as l1 from '../../imports/policy.linkerd.io';
 import { LinkerdConfigError } from '../errors';
-import { checkedBeforeRender, PolicyResource, PolicyResourceProps } from './base';
+import { lazyChecked, PolicyResource, PolicyResourceProps } from './base';
 import { parseNetworks } from './cidr';
 
 /** A network, optionally minus some blocks inside it. */
@@ -17,14 +17,15 @@ export interface NetworkAuthenticationProps extends PolicyResourceProps {
   readonly networks: Network[];
 }
 
-const CheckedNetworkAuthentication = checkedBeforeRender(l1.NetworkAuthentication);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CheckedNetworkAuthentication = lazyChecked(() => (require('../../imports/policy.linkerd.io') as typeof l1).NetworkAuthentication);
 
 /** `NetworkAuthentication` (policy.linkerd.io/v1alpha1): clients identified by their source network. */
 export class NetworkAuthentication extends PolicyResource {
   private readonly networks: Network[];
 
   public constructor(scope: Construct, id: string, props: NetworkAuthenticationProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new CheckedNetworkAuthentication(s, i, { metadata, spec }));
+    super(scope, id, props, (s, i, metadata, spec) => new (CheckedNetworkAuthentication())(s, i, { metadata, spec }));
     if (!props.networks || props.networks.length === 0) {
       throw new LinkerdConfigError(this, 'networks', 'no network is given', 'list at least one network, e.g. { cidr: "10.0.0.0/8" }');
     }

@@ -1,6 +1,8 @@
-import { parseAllDocuments } from 'yaml';
+import { compareText } from '../collate';
 import { Cidr } from './cidr';
-import { EffectiveRoute, PolicyClient, PolicyModel } from './policy-model';
+import { identityMatches } from './identity';
+import { admits, Authz, EffectiveRoute, PolicyClient, PolicyModel } from './policy-model';
+import type { WorkloadInfo } from './workload-info';
 
 type Obj = Record<string, any>;
 
@@ -9,12 +11,14 @@ export interface PolicyGraphOptions {
   readonly namespaces?: string[];
 }
 
-/** A client in the graph. */
+/** A group of clients in the graph: `anyone`, `meshed`, `kubelet`, one mesh identity, or one network. */
 export interface PolicyGraphClient {
   readonly id: string;
   readonly label: string;
   readonly kind: PolicyClient['kind'];
   readonly identity?: string;
+  /** For an identity: the meshed workloads whose pods run as it, as `Kind namespace/name`. */
+  readonly workloads?: string[];
 }
 
 /** One route of a server port and who may use it. */
@@ -23,7 +27,12 @@ export interface PolicyGraphRoute {
   readonly label: string;
   /** The HTTPRoute/GRPCRoute, when the route is not one the controller makes up (`default`, `probe`). */
   readonly route?: string;
-  /** Ids of the clients admitted, in the order of `clients`; a client implied by a broader one (`anyone`) is still listed. */
+  /**
+   * Ids of the client groups admitted, broadest first and without those a broader one implies:
+   * `anyone` alone when any client may; else `meshed` (any meshed identity) when every meshed
+   * client may, with kubelet and networks admitted besides; else each identity (standing for
+   * the workloads that run as it), kubelet and network admitted. Empty when no client may.
+   */
   readonly allowed: string[];
 }
 
@@ -41,7 +50,7 @@ export interface PolicyGraphPort {
   readonly routes: PolicyGraphRoute[];
 }
 
-/** The allow matrix as data: `mesh-policy.json`. */
+/** The allow matrix as data: `mesh-policy.json`. Its size grows with workloads and policies, never with their product. */
 export interface PolicyGraphJson {
   readonly cluster: {
     readonly defaultPolicy: string;
@@ -49,6 +58,7 @@ export interface PolicyGraphJson {
     readonly probeNetworks: string[];
     readonly trustDomain: string;
   };
+  /** The client groups `allowed` refers to: the stand-ins, every identity of a meshed workload or named by a policy, the networks policies name. */
   readonly clients: PolicyGraphClient[];
   readonly ports: PolicyGraphPort[];
   /** Workloads whose pods run no proxy, so policy does not apply to them. */
@@ -56,7 +66,7 @@ export interface PolicyGraphJson {
 }
 
 export interface PolicyGraph {
-  /** `mesh-policy.md`: a Mermaid graph of who may talk to whom, and the matrix as tables. */
+  /** `mesh-policy.md`: a Mermaid graph of who may talk to whom, and the matrix as tables (for small meshes; a summary otherwise). */
   readonly markdown: string;
   /** `mesh-policy.json`. */
   readonly json: PolicyGraphJson;
@@ -64,19 +74,23 @@ export interface PolicyGraph {
 
 const ANYONE = 'anyone';
 const MESHED = 'meshed';
+/** Above this many meshed workloads, mesh-policy.md summarizes per namespace instead of drawing the graph and the matrix. */
+const POLICY_MARKDOWN_DETAIL_LIMIT = 50;
+const RANK: Record<string, number> = { anyone: 0, meshed: 1, kubelet: 2, workload: 3, identity: 4, network: 5 };
 
 /**
  * Who may talk to whom, computed from manifests with the same model as the L5D3xx checks: for
  * every port of every meshed workload, each route (an HTTPRoute rule, or the controller's
- * `default` and `probe` routes) and the clients admitted on it. Clients are the workloads of the
- * set, kubelet, the identities and networks the policies name, and two stand-ins: `anyone` (no
- * identity, any network) and `meshed` (any mesh identity). Everything is sorted, so the output
- * is byte-stable.
+ * `default` and `probe` routes) and the client groups admitted on it. A route's authorizations
+ * are judged for the groups they can name (`anyone`, `meshed`, kubelet, their identities and
+ * networks), not for every client of the mesh, so the result grows linearly with workloads and
+ * policies. Everything is sorted, so the output is byte-stable.
  */
 export function policyGraph(objects: ReadonlyArray<Obj>, options: PolicyGraphOptions = {}): PolicyGraph {
   const model = PolicyModel.fromObjects(objects);
-  const clients = graphClients(model);
+  const clients = new GraphClients(model);
   const meshedWorkloads = model.workloads.filter((w) => model.isMeshed(w));
+  for (const w of meshedWorkloads) clients.addWorkload(w);
   const namespaces = new Set(options.namespaces ?? meshedWorkloads.map((w) => w.namespace));
   const ports: PolicyGraphPort[] = [];
   for (const w of meshedWorkloads.filter((x) => namespaces.has(x.namespace))) {
@@ -92,16 +106,12 @@ export function policyGraph(objects: ReadonlyArray<Obj>, options: PolicyGraphOpt
         portName: policy.portName,
         governedBy: policy.server ? `Server ${policy.server.namespace}/${policy.server.name}` : `default:${policy.defaultPolicy}`,
         opaque: policy.opaque,
-        routes: routes.map((r) => ({
-          id: r.id,
-          label: r.label,
-          route: r.route,
-          allowed: clients.filter((c) => model.decide(c, { ...policy, routes: [r], serverAuthorizations: r.authorizations }).allowed).map((c) => c.id),
-        })).sort((a, b) => a.id.localeCompare(b.id)),
+        routes: routes.map((r) => ({ id: r.id, label: r.label, route: r.route, allowed: clients.admitted(r.authorizations) }))
+          .sort((a, b) => compareText(a.id, b.id)),
       });
     }
   }
-  ports.sort((a, b) => a.id.localeCompare(b.id));
+  ports.sort((a, b) => compareText(a.id, b.id));
   const json: PolicyGraphJson = {
     cluster: {
       defaultPolicy: model.cluster.defaultPolicy,
@@ -109,7 +119,7 @@ export function policyGraph(objects: ReadonlyArray<Obj>, options: PolicyGraphOpt
       probeNetworks: model.cluster.probeNetworks.map(String),
       trustDomain: model.cluster.trustDomain,
     },
-    clients: clients.map((c) => strip({ id: c.id, label: c.label, kind: c.kind, identity: c.kind === MESHED ? undefined : c.identity })),
+    clients: clients.list(),
     ports,
     unmeshed: model.workloads.filter((w) => !model.isMeshed(w) && namespaces.has(w.namespace)).map((w) => `${w.kind} ${w.namespace}/${w.name}`).sort(),
   };
@@ -122,6 +132,8 @@ export function policyGraph(objects: ReadonlyArray<Obj>, options: PolicyGraphOpt
  */
 export function meshPolicyFiles(manifests: ReadonlyArray<{ readonly name: string; readonly content: string }>,
   options: PolicyGraphOptions = {}): Array<{ name: string; content: string }> {
+  // Loaded here: synth hands over rendered objects and never parses YAML.
+  const { parseAllDocuments } = require('yaml') as typeof import('yaml');
   const objects = manifests.filter((f) => /\.ya?ml$/.test(f.name)).flatMap((f) => parseAllDocuments(f.content)
     .map((d) => d.toJS({ maxAliasCount: -1 }))
     .flatMap((o) => (o && typeof o === 'object' && typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items) ? o.items : [o]))
@@ -137,42 +149,77 @@ function strip<T extends Obj>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-function graphClients(model: PolicyModel): PolicyClient[] {
-  const all = [Cidr.ALL_IPV4, Cidr.ALL_IPV6];
-  const byId = new Map<string, PolicyClient>();
-  const add = (c: PolicyClient) => { if (!byId.has(c.id)) byId.set(c.id, c); };
-  add({ id: ANYONE, label: 'anyone (no identity, any network)', kind: 'anyone', networks: all });
-  add({ id: MESHED, label: 'any meshed client', kind: 'meshed', identity: 'any.meshed.client.invalid', networks: model.cluster.clusterNetworks });
-  add(model.kubeletClient());
-  const identities = new Set<string>();
-  for (const w of model.workloads) {
-    const c = model.workloadClient(w);
-    add(c);
-    if (c.identity) identities.add(c.identity);
-  }
-  const suffix = `.serviceaccount.identity.${model.cluster.controlPlaneNamespace}.${model.cluster.trustDomain}`;
-  for (const p of model.policies) {
-    for (const id of p.authz?.identities ?? []) {
-      if (id.startsWith('*') || identities.has(id)) continue;
-      identities.add(id);
-      const [sa, ns] = id.endsWith(suffix) ? id.slice(0, -suffix.length).split('.') : [];
-      add(sa && ns ? model.identityClient(sa, ns) : { id: `identity:${id}`, label: id, kind: 'identity', identity: id, networks: model.cluster.clusterNetworks });
-    }
-    for (const n of p.authz?.networks ?? []) {
-      if (n.cidr.prefixLength === 0) continue;
-      const text = n.cidr.toString();
-      add({ id: `network:${text}`, label: `network ${text}`, kind: 'network', networks: [n.cidr] });
+/** The client groups of a graph: each identity once, with the meshed workloads that run as it. */
+class GraphClients {
+  private readonly byId = new Map<string, PolicyClient & { workloads?: string[] }>();
+  private readonly byIdentity = new Map<string, PolicyClient & { workloads?: string[] }>();
+  private readonly suffix: string;
+  private readonly kubelet: PolicyClient;
+
+  public constructor(private readonly model: PolicyModel) {
+    this.suffix = `.serviceaccount.identity.${model.cluster.controlPlaneNamespace}.${model.cluster.trustDomain}`;
+    this.add({ id: ANYONE, label: 'anyone (no identity, any network)', kind: 'anyone', networks: [Cidr.ALL_IPV4, Cidr.ALL_IPV6] });
+    this.add({ id: MESHED, label: 'any meshed client', kind: 'meshed', identity: 'any.meshed.client.invalid', networks: model.cluster.clusterNetworks });
+    this.kubelet = this.add(model.kubeletClient());
+    for (const p of model.policies) {
+      for (const id of p.authz?.identities ?? []) if (id !== '*') this.identity(id);
+      for (const n of p.authz?.networks ?? []) if (n.cidr.prefixLength > 0) this.network(n.cidr);
     }
   }
-  const rank: Record<string, number> = { anyone: 0, meshed: 1, kubelet: 2, workload: 3, identity: 4, network: 5 };
-  return [...byId.values()].sort((a, b) => rank[a.kind] - rank[b.kind] || a.id.localeCompare(b.id));
+
+  /** Adds a meshed workload to the group of its identity. */
+  public addWorkload(w: WorkloadInfo): void {
+    const client = this.identity(this.model.identityOf(w.serviceAccountName, w.namespace), w.serviceAccountName, w.namespace);
+    (client.workloads ??= []).push(`${w.kind} ${w.namespace}/${w.name}`);
+  }
+
+  /** The groups admitted by any of these authorizations, collapsed as `PolicyGraphRoute.allowed` says. */
+  public admitted(authorizations: readonly Authz[]): string[] {
+    const candidates: PolicyClient[] = [this.byId.get(ANYONE)!, this.byId.get(MESHED)!, this.kubelet];
+    for (const a of authorizations) {
+      for (const id of a.identities ?? []) if (id !== '*') candidates.push(this.identity(id));
+      for (const n of a.networks) if (n.cidr.prefixLength > 0) candidates.push(this.network(n.cidr));
+    }
+    const allowed = [...new Set(candidates)].filter((c) => authorizations.some((a) => admits(a, c)));
+    if (allowed.some((c) => c.id === ANYONE)) return [ANYONE];
+    const meshed = allowed.some((c) => c.id === MESHED);
+    return allowed.filter((c) => !meshed || c.id === MESHED || c.identity === undefined).sort(byRank).map((c) => c.id);
+  }
+
+  public list(): PolicyGraphClient[] {
+    return [...this.byId.values()].sort(byRank).map((c) => strip({
+      id: c.id, label: c.label, kind: c.kind, identity: c.kind === MESHED ? undefined : c.identity, workloads: c.workloads?.sort(),
+    }));
+  }
+
+  private add<T extends PolicyClient>(c: T): T {
+    const existing = this.byId.get(c.id);
+    if (existing) return existing as T;
+    this.byId.set(c.id, c);
+    return c;
+  }
+
+  /** The group of an identity (or identity pattern): `identity:<namespace>/<ServiceAccount>` for a ServiceAccount's. */
+  private identity(id: string, serviceAccount?: string, namespace?: string): PolicyClient & { workloads?: string[] } {
+    let client = this.byIdentity.get(id);
+    if (!client) {
+      const [sa, ns] = serviceAccount !== undefined ? [serviceAccount, namespace]
+        : id.endsWith(this.suffix) && !id.startsWith('*') ? id.slice(0, -this.suffix.length).split('.') : [];
+      client = this.add(sa && ns ? this.model.identityClient(sa, ns)
+        : { id: `identity:${id}`, label: id, kind: 'identity', identity: id, networks: this.model.cluster.clusterNetworks });
+      this.byIdentity.set(id, client);
+    }
+    return client;
+  }
+
+  private network(cidr: Cidr): PolicyClient {
+    const text = cidr.toString();
+    return this.add({ id: `network:${text}`, label: `network ${text}`, kind: 'network', networks: [cidr] });
+  }
 }
 
-/** Allowed clients without those a broader one implies: `anyone` implies all, `meshed` every meshed client. */
-function collapse(g: PolicyGraphJson, allowed: string[]): string[] {
-  if (allowed.includes(ANYONE)) return [ANYONE];
-  if (!allowed.includes(MESHED)) return allowed;
-  return allowed.filter((c) => c === MESHED || !g.clients.find((x) => x.id === c)?.identity);
+function byRank(a: { kind: string; id: string }, b: { kind: string; id: string }): number {
+  return RANK[a.kind] - RANK[b.kind] || compareText(a.id, b.id);
 }
 
 function nodeId(text: string): string {
@@ -183,28 +230,69 @@ function quote(text: string): string {
   return text.replace(/"/g, '#quot;');
 }
 
+/** A client as a node of the Markdown graph: an identity group drawn as the workloads that run as it. */
+interface GraphNode {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: string;
+}
+
+/** The nodes a route's `allowed` stands for: identity groups become their workloads (or, for a pattern, the workloads it matches). */
+function expander(g: PolicyGraphJson): (allowed: readonly string[]) => GraphNode[] {
+  const clients = new Map(g.clients.map((c) => [c.id, c]));
+  const withWorkloads = g.clients.filter((c) => c.workloads?.length);
+  const workloadNodes = (c: PolicyGraphClient): GraphNode[] => (c.workloads ?? []).map((w) => {
+    const [ns, name] = w.slice(w.indexOf(' ') + 1).split('/');
+    return { id: `workload:${ns}/${name}`, label: `${name} (${ns})`, kind: 'workload' };
+  });
+  return (allowed) => {
+    const nodes = new Map<string, GraphNode>();
+    for (const id of allowed) {
+      const c = clients.get(id);
+      if (!c) continue;
+      const pattern = c.identity?.startsWith('*') ? c.identity : undefined;
+      const expanded = c.kind !== 'identity' ? []
+        : pattern ? withWorkloads.filter((x) => identityMatches(pattern, x.identity!)).flatMap(workloadNodes) : workloadNodes(c);
+      for (const n of expanded.length > 0 ? expanded : [{ id: c.id, label: c.label, kind: c.kind }]) nodes.set(n.id, n);
+    }
+    return [...nodes.values()].sort(byRank);
+  };
+}
+
 function renderMarkdown(g: PolicyGraphJson): string {
-  const label = new Map(g.clients.map((c) => [c.id, c.label]));
   const lines: string[] = [
     '# Mesh policy',
     '',
     `Who may talk to whom, computed from the manifests. Cluster default inbound policy: \`${g.cluster.defaultPolicy}\`; `
       + `probe networks: ${g.cluster.probeNetworks.map((n) => `\`${n}\``).join(', ') || 'none'}.`,
     '',
-    '## Graph',
-    '',
-    '```mermaid',
-    'flowchart LR',
   ];
+  const workloads = new Set(g.ports.map((p) => p.workload)).size;
+  if (workloads > POLICY_MARKDOWN_DETAIL_LIMIT) renderSummary(g, workloads, lines);
+  else renderDetail(g, lines);
+  if (g.unmeshed.length > 0) {
+    lines.push('## Not meshed', '', 'Policy does not apply to these workloads: their pods run no Linkerd proxy.', '');
+    for (const w of g.unmeshed) lines.push(`- ${w}`);
+    lines.push('');
+  }
+  return `${lines.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+/** The Mermaid graph and the allow matrix, for meshes of up to POLICY_MARKDOWN_DETAIL_LIMIT workloads. */
+function renderDetail(g: PolicyGraphJson, lines: string[]): void {
+  const expand = expander(g);
+  lines.push('## Graph', '', '```mermaid', 'flowchart LR');
   // Edges: client -> workload, labelled with ports, and with routes where the client may not use all of a port.
   const edges = new Map<string, Map<string, Set<string> | 'all'>>();
+  const nodes = new Map<string, GraphNode>();
   for (const p of g.ports) {
     const target = `workload:${p.namespace}/${p.workload.split('/').pop()}`;
     const portLabel = `${p.portName ?? p.port}`;
     for (const r of p.routes) {
-      for (const c of collapse(g, r.allowed)) {
-        if (c === target) continue;
-        const key = `${c}\u0000${target}`;
+      for (const c of expand(r.allowed)) {
+        if (c.id === target) continue;
+        nodes.set(c.id, c);
+        const key = `${c.id}\u0000${target}`;
         const ports = edges.get(key) ?? new Map<string, Set<string> | 'all'>();
         edges.set(key, ports);
         if (r.id === 'default' || r.id === 'connection') ports.set(portLabel, 'all');
@@ -212,7 +300,6 @@ function renderMarkdown(g: PolicyGraphJson): string {
       }
     }
   }
-  const used = new Set([...edges.keys()].flatMap((k) => k.split('\u0000')));
   const namespaces = [...new Set(g.ports.map((p) => p.namespace))].sort();
   const inSubgraph = new Set<string>();
   for (const ns of namespaces) {
@@ -224,8 +311,8 @@ function renderMarkdown(g: PolicyGraphJson): string {
     }
     lines.push('  end');
   }
-  for (const c of g.clients) {
-    if (used.has(c.id) && !inSubgraph.has(c.id)) lines.push(`  ${nodeId(c.id)}(["${quote(c.label)}"])`);
+  for (const c of [...nodes.values()].sort(byRank)) {
+    if (!inSubgraph.has(c.id)) lines.push(`  ${nodeId(c.id)}(["${quote(c.label)}"])`);
   }
   for (const key of [...edges.keys()].sort()) {
     const [from, to] = key.split('\u0000');
@@ -241,7 +328,7 @@ function renderMarkdown(g: PolicyGraphJson): string {
     lines.push(`### ${ns}`, '', '| Workload | Port | Governed by | Route | Allowed clients |', '|---|---|---|---|---|');
     for (const p of g.ports.filter((x) => x.namespace === ns)) {
       for (const r of p.routes) {
-        const allowed = r.allowed.length === 0 ? '(none)' : collapse(g, r.allowed).map((c) => label.get(c) ?? c).join(', ');
+        const allowed = r.allowed.length === 0 ? '(none)' : expand(r.allowed).map((c) => c.label).join(', ');
         const cells = [`${p.workload.split(' ')[0]} ${p.workload.split('/').pop()}`, `${p.port}${p.portName ? ` (${p.portName})` : ''}`, p.governedBy,
           r.route ? `${r.label} (${r.route.split(' ')[0]} ${r.route.split('/').pop()})` : `${r.label} (${r.id})`, allowed];
         lines.push(`| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
@@ -249,10 +336,32 @@ function renderMarkdown(g: PolicyGraphJson): string {
     }
     lines.push('');
   }
-  if (g.unmeshed.length > 0) {
-    lines.push('## Not meshed', '', 'Policy does not apply to these workloads: their pods run no Linkerd proxy.', '');
-    for (const w of g.unmeshed) lines.push(`- ${w}`);
-    lines.push('');
+}
+
+/** Counts per namespace, for meshes too large to draw: mesh-policy.json holds the whole matrix. */
+function renderSummary(g: PolicyGraphJson, workloads: number, lines: string[]): void {
+  lines.push('## Summary', '',
+    `${workloads} meshed workloads: more than ${POLICY_MARKDOWN_DETAIL_LIMIT}, so the graph and the allow matrix are left out here; `
+      + '`mesh-policy.json` has the complete matrix. Probe routes (kubelet) are not counted as open.', '',
+    '| Namespace | Workloads | Ports | Governed by a Server | Open to anyone | Open to any meshed client | Closed to every client |',
+    '|---|---|---|---|---|---|---|');
+  const rows = new Map<string, { workloads: Set<string>; ports: number; servers: number; anyone: number; meshed: number; closed: number }>();
+  for (const p of g.ports) {
+    let row = rows.get(p.namespace);
+    if (!row) {
+      row = { workloads: new Set(), ports: 0, servers: 0, anyone: 0, meshed: 0, closed: 0 };
+      rows.set(p.namespace, row);
+    }
+    const routes = p.routes.filter((r) => r.id !== 'probe');
+    row.workloads.add(p.workload);
+    row.ports++;
+    if (p.governedBy.startsWith('Server ')) row.servers++;
+    if (routes.some((r) => r.allowed.includes(ANYONE))) row.anyone++;
+    else if (routes.some((r) => r.allowed.includes(MESHED))) row.meshed++;
+    if (routes.every((r) => r.allowed.length === 0)) row.closed++;
   }
-  return `${lines.join('\n').replace(/\n+$/, '')}\n`;
+  for (const [ns, r] of [...rows].sort(([a], [b]) => compareText(a, b))) {
+    lines.push(`| ${[ns, r.workloads.size, r.ports, r.servers, r.anyone, r.meshed, r.closed].join(' | ')} |`);
+  }
+  lines.push('');
 }

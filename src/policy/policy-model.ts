@@ -11,10 +11,13 @@
  * The checks (`src/check/policy-rules.ts`) and the policy graph read the same model, so what the
  * graph shows is what the checks judge.
  */
+import { compareText } from '../collate';
+import { passIndex } from '../mesh/render-pass';
 import { Cidr } from './cidr';
 import { identityMatches, namespaceIdentity, serviceAccountIdentity } from './identity';
 import { LabelSelectorJson, selectorMatches } from './label-selector';
 import { comparePrecedence, describeMatch, HttpMatchJson, matchKey, requestMatches } from './route-match';
+import { LabelIndex, SelectorIndex } from './selector-index';
 import {
   DEFAULT_PROXY_ADMIN_PORT, httpProbePaths, injectionRequested, isWorkload, PROXY_ADMIN_PORT_NAME, readWorkload, selectPorts, tcpPorts, WorkloadInfo,
 } from './workload-info';
@@ -163,7 +166,15 @@ export interface RequestSample {
 export class PolicyModel {
   /** Builds the model; never throws on odd input, which the checks report instead. */
   public static fromObjects(objects: ReadonlyArray<Obj>): PolicyModel {
-    return new PolicyModel(objects.filter((o) => o && typeof o === 'object' && typeof o.kind === 'string'));
+    const build = () => new PolicyModel(objects.filter((o) => o && typeof o === 'object' && typeof o.kind === 'string'));
+    if (objects.length === 0) return build();
+    // Within a render pass the checks and the mesh-policy report read the same objects: one model.
+    const built = passIndex(objects[0], 'policy-model', () => [] as Array<{ objects: ReadonlyArray<Obj>; model: PolicyModel }>);
+    const same = built.find((b) => b.objects.length === objects.length && b.objects.every((o, i) => o === objects[i]));
+    if (same) return same.model;
+    const model = build();
+    built.push({ objects: [...objects], model });
+    return model;
   }
 
   public readonly cluster: ClusterSettings;
@@ -176,6 +187,17 @@ export class PolicyModel {
   public readonly serviceAccounts: Set<string>;
   private readonly namespaceAnnotations = new Map<string, Record<string, string>>();
   private readonly byKind = new Map<string, Obj[]>();
+  // Indexes and memos, so that every question about one workload, port or Server is answered
+  // without scanning every other one: the model is linear in the size of the mesh.
+  private readonly serverSelectors = new SelectorIndex<ServerModel>();
+  private readonly workloadLabels = new LabelIndex<WorkloadInfo>();
+  private readonly serversByName = new Map<string, ServerModel[]>();
+  private readonly routesByServer = new Map<string, RouteModel[]>();
+  private readonly routesByName = new Map<string, RouteModel[]>();
+  private readonly policiesByTarget = new Map<string, PolicyModelEntry[]>();
+  private readonly authorizationMemo = new Map<ServerModel | RouteModel, Authz[]>();
+  private readonly portPolicyMemo = new Map<WorkloadInfo, Map<number, PortPolicy>>();
+  private readonly policyOrder = new Map<PolicyModelEntry, number>();
 
   private constructor(public readonly objects: ReadonlyArray<Obj>) {
     for (const o of objects) {
@@ -196,7 +218,7 @@ export class PolicyModel {
     this.cluster = this.readCluster();
     this.workloads = objects.filter(isWorkload)
       .map((o) => readWorkload(o, injectionRequested(this.namespaceAnnotations.get(o.metadata?.namespace ?? 'default')))!).filter(Boolean)
-      .sort((a, b) => `${a.namespace}/${a.kind}/${a.name}`.localeCompare(`${b.namespace}/${b.kind}/${b.name}`));
+      .map((w) => ({ w, key: `${w.namespace}/${w.kind}/${w.name}` })).sort((a, b) => compareText(a.key, b.key)).map(({ w }) => w);
     this.servers = this.kind('Server').filter((o) => o.apiVersion?.startsWith(`${POLICY_GROUP}/`)).map((o) => ({
       object: o,
       id: objectId(o),
@@ -207,9 +229,27 @@ export class PolicyModel {
       protocol: o.spec?.proxyProtocol ?? 'unknown',
       accessPolicy: o.spec?.accessPolicy,
       labels: o.metadata?.labels ?? {},
-    })).sort((a, b) => a.id.localeCompare(b.id));
+    })).sort((a, b) => compareText(a.id, b.id));
     this.routes = this.readRoutes();
     this.policies = this.readPolicies();
+    for (const w of this.workloads) this.workloadLabels.add(w.namespace, w.podLabels, w);
+    for (const server of this.servers) {
+      this.serverSelectors.add(server.namespace, server.selector, server);
+      push(this.serversByName, `${server.namespace}/${server.name}`, server);
+    }
+    for (const r of this.routes) {
+      push(this.routesByName, routeKey(r.namespace, r.kind, r.group, r.name), r);
+      for (const name of new Set(r.servers)) push(this.routesByServer, `${r.namespace}/${name}`, r);
+    }
+    for (const [i, p] of this.policies.entries()) {
+      this.policyOrder.set(p, i);
+      if (p.object.kind === 'ServerAuthorization') {
+        const sel = p.object.spec?.server;
+        push(this.policiesByTarget, sel?.name !== undefined ? `${p.namespace}|Server|${sel.name}` : `${p.namespace}|ServerAuthorization-selector`, p);
+      } else {
+        push(this.policiesByTarget, `${p.namespace}|${p.target.kind.toLowerCase()}|${p.target.name}`, p);
+      }
+    }
   }
 
   /** Objects of a kind, in input order. */
@@ -238,14 +278,30 @@ export class PolicyModel {
 
   /** The Servers selecting this port of the workload's pods, oldest (by name, as creation times are unknown) first. */
   public serversFor(w: WorkloadInfo, port: number): ServerModel[] {
-    return this.servers.filter((s) => s.namespace === w.namespace && s.selector !== undefined
+    return this.serverSelectors.candidates(w.namespace, w.podLabels).filter((s) => s.selector !== undefined
       && selectorMatches(s.selector, w.podLabels) && s.port !== undefined && selectPorts(w, s.port).includes(port))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => compareText(a.name, b.name));
   }
 
   /** Workloads whose pods a Server selects. */
   public workloadsOf(server: ServerModel): WorkloadInfo[] {
-    return this.workloads.filter((w) => w.namespace === server.namespace && server.selector !== undefined && selectorMatches(server.selector, w.podLabels));
+    if (server.selector === undefined) return [];
+    return this.workloadLabels.candidates(server.namespace, server.selector).filter((w) => selectorMatches(server.selector, w.podLabels));
+  }
+
+  /** The Servers of that namespace and name (normally one). */
+  public serversNamed(namespace: string, name: string): ServerModel[] {
+    return this.serversByName.get(`${namespace}/${name}`) ?? [];
+  }
+
+  /** The HTTPRoutes and GRPCRoutes of that namespace, kind, API group and name (normally one). */
+  public routesNamed(namespace: string, kind: string, group: string, name: string): RouteModel[] {
+    return this.routesByName.get(routeKey(namespace, kind, group, name)) ?? [];
+  }
+
+  /** The routes attached to a Server, in the order of `routes`. */
+  public routesOf(server: ServerModel): RouteModel[] {
+    return this.routesByServer.get(`${server.namespace}/${server.name}`) ?? [];
   }
 
   /** The ports policy can govern on a workload: its TCP container ports, without the proxy's inbound listener. */
@@ -259,8 +315,22 @@ export class PolicyModel {
     return w.ports.find((p) => p.name === PROXY_ADMIN_PORT_NAME)?.port ?? DEFAULT_PROXY_ADMIN_PORT;
   }
 
-  /** Everything that decides requests to one port of a workload. */
+  /** Everything that decides requests to one port of a workload (computed once per workload and port). */
   public portPolicy(w: WorkloadInfo, port: number): PortPolicy {
+    let byPort = this.portPolicyMemo.get(w);
+    if (!byPort) {
+      byPort = new Map();
+      this.portPolicyMemo.set(w, byPort);
+    }
+    let policy = byPort.get(port);
+    if (!policy) {
+      policy = this.computePortPolicy(w, port);
+      byPort.set(port, policy);
+    }
+    return policy;
+  }
+
+  private computePortPolicy(w: WorkloadInfo, port: number): PortPolicy {
     const meshed = this.isMeshed(w);
     const defaultPolicy = this.defaultPolicyOf(w);
     const portName = w.ports.find((p) => p.port === port && p.name)?.name;
@@ -277,8 +347,7 @@ export class PolicyModel {
     const opaque = server.protocol === 'opaque' || server.protocol === 'TLS';
     let routes: EffectiveRoute[] = [];
     if (!opaque) {
-      const attached = this.routes.filter((r) => r.namespace === server.namespace && r.servers.includes(server.name));
-      routes = attached.flatMap((r) => r.rules.map((matches, i) => ({
+      routes = this.routesOf(server).flatMap((r) => r.rules.map((matches, i) => ({
         id: `${r.id}#${i}`,
         label: matches.map(describeMatch).join(' or '),
         route: r.id,
@@ -390,10 +459,20 @@ export class PolicyModel {
     return routes;
   }
 
+  /** The authorizations of a Server, computed once per Server. */
   private serverAuthorizations(server: ServerModel): Authz[] {
-    const out: Authz[] = [];
-    for (const p of this.policies) {
-      if (!p.authz || p.namespace !== server.namespace) continue;
+    let out = this.authorizationMemo.get(server);
+    if (out) return out;
+    out = [];
+    const candidates = [
+      ...this.policiesTargeting(`${server.namespace}|server|${server.name}`),
+      ...this.policiesTargeting(`${server.namespace}|namespace|${server.namespace}`),
+      ...this.policiesTargeting(`${server.namespace}|Server|${server.name}`),
+      ...this.policiesTargeting(`${server.namespace}|ServerAuthorization-selector`),
+    ];
+    // In the order of `policies`, as a scan of every policy would give them.
+    for (const p of [...new Set(candidates)].sort((a, b) => this.policyOrder.get(a)! - this.policyOrder.get(b)!)) {
+      if (!p.authz) continue;
       const t = p.target;
       if (p.object.kind === 'ServerAuthorization') {
         const sel = p.object.spec?.server;
@@ -404,13 +483,24 @@ export class PolicyModel {
       }
     }
     if (server.accessPolicy && server.accessPolicy !== 'deny') out.push(...this.defaultAuthz(server.accessPolicy, false).map((a) => ({ ...a, source: `accessPolicy:${server.accessPolicy}` })));
+    this.authorizationMemo.set(server, out);
     return out;
   }
 
+  /** The authorizations of a route, computed once per route. */
   private routeAuthorizations(route: RouteModel): Authz[] {
-    return this.policies.filter((p) => p.authz && p.object.kind === 'AuthorizationPolicy' && p.namespace === route.namespace
-      && p.target.kind.toLowerCase() === route.kind.toLowerCase() && (p.target.group ?? '') === route.group && p.target.name === route.name)
-      .map((p) => p.authz!);
+    let out = this.authorizationMemo.get(route);
+    if (!out) {
+      out = this.policiesTargeting(`${route.namespace}|${route.kind.toLowerCase()}|${route.name}`)
+        .filter((p) => p.authz && p.object.kind === 'AuthorizationPolicy' && (p.target.group ?? '') === route.group)
+        .map((p) => p.authz!);
+      this.authorizationMemo.set(route, out);
+    }
+    return out;
+  }
+
+  private policiesTargeting(key: string): PolicyModelEntry[] {
+    return this.policiesByTarget.get(key) ?? [];
   }
 
   private readRoutes(): RouteModel[] {
@@ -432,11 +522,18 @@ export class PolicyModel {
       });
       out.push({ object: o, id: objectId(o), kind: o.kind, group, name: o.metadata?.name, namespace: ns, servers, rules });
     }
-    return out.sort((a, b) => a.id.localeCompare(b.id));
+    return out.sort((a, b) => compareText(a.id, b.id));
   }
 
   private readPolicies(): PolicyModelEntry[] {
     const out: PolicyModelEntry[] = [];
+    const authentications = new Map<string, Obj>();
+    for (const kind of ['MeshTLSAuthentication', 'NetworkAuthentication']) {
+      for (const a of this.kind(kind)) {
+        const key = `${kind}|${nsOf(a)}/${a.metadata?.name}`;
+        if (!authentications.has(key)) authentications.set(key, a);
+      }
+    }
     for (const o of this.kind('AuthorizationPolicy')) {
       const ns = nsOf(o);
       const t = o.spec?.targetRef ?? {};
@@ -450,12 +547,12 @@ export class PolicyModel {
         const group = ref.group ?? '';
         if (ref.kind === 'MeshTLSAuthentication' && group === POLICY_GROUP) {
           identityCount++;
-          const authn = this.kind('MeshTLSAuthentication').find((a) => nsOf(a) === refNs && a.metadata?.name === ref.name);
+          const authn = authentications.get(`MeshTLSAuthentication|${refNs}/${ref.name}`);
           if (!authn) problems.push(`MeshTLSAuthentication ${refNs}/${ref.name} does not exist`);
           else identities = this.meshTlsIdentities(authn);
         } else if (ref.kind === 'NetworkAuthentication' && group === POLICY_GROUP) {
           networkCount++;
-          const authn = this.kind('NetworkAuthentication').find((a) => nsOf(a) === refNs && a.metadata?.name === ref.name);
+          const authn = authentications.get(`NetworkAuthentication|${refNs}/${ref.name}`);
           if (!authn) problems.push(`NetworkAuthentication ${refNs}/${ref.name} does not exist`);
           else networks = readNetworks(authn.spec?.networks);
         } else if (ref.kind === 'ServiceAccount' && (group === '' || group === 'core')) {
@@ -495,7 +592,7 @@ export class PolicyModel {
       const server = o.spec?.server ?? {};
       out.push({ object: o, id: objectId(o), namespace: nsOf(o), target: { kind: 'Server', group: POLICY_GROUP, name: server.name ?? '' }, authz, problems });
     }
-    return out.sort((a, b) => a.id.localeCompare(b.id));
+    return out.sort((a, b) => compareText(a.id, b.id));
   }
 
   /** Identity patterns of a MeshTLSAuthentication. */
@@ -567,4 +664,14 @@ function parsePorts(text: string | undefined): number[] {
     for (let p = lo; p <= hi && p - lo < 65536; p++) out.push(p);
   }
   return out;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function routeKey(namespace: string, kind: string, group: string, name: string): string {
+  return `${namespace}|${kind}|${group}|${name}`;
 }

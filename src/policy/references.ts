@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { renderShared } from '../mesh/render-hook';
 import * as check from '../validate';
 
 /**
@@ -13,7 +14,7 @@ export interface ResolvedRef {
   readonly name: string;
   /** @default - the namespace of the object that refers to it */
   readonly namespace?: string;
-  /** The rendered manifest, when the object is defined in this app. */
+  /** The rendered manifest, when the object is defined in this app (rendered once per synth pass). */
   readonly manifest?: () => Record<string, any>;
 }
 
@@ -83,7 +84,7 @@ function constructRef(scope: IConstruct, field: string, target: IConstruct): Res
   }
   if (api) {
     const obj = api;
-    return { kind: obj.kind, name: obj.name, namespace: obj.metadata.namespace, manifest: () => obj.toJson() };
+    return { kind: obj.kind, name: obj.name, namespace: obj.metadata.namespace, manifest: () => renderShared(obj) };
   }
   // cdk8s-plus imported resources (ServiceAccount.fromServiceAccountName) have no ApiObject.
   const subject = (target as any).toSubjectConfiguration?.();

@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
-import * as l1 from '../../imports/policy.linkerd.io';
+import type * as l1 from '../../imports/policy.linkerd.io';
 import { LinkerdConfigError } from '../errors';
-import { checkedBeforeRender, compact, PolicyResource, PolicyResourceProps } from './base';
+import { compact, lazyChecked, PolicyResource, PolicyResourceProps } from './base';
 import { parseNetworks } from './cidr';
 import { identity } from './identity';
 import { LabelSelectorJson, PodSelector } from './label-selector';
@@ -29,7 +29,8 @@ export interface ServerAuthorizationProps extends PolicyResourceProps {
   readonly client: ServerAuthorizationClient;
 }
 
-const CheckedServerAuthorization = checkedBeforeRender(l1.ServerAuthorization);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CheckedServerAuthorization = lazyChecked(() => (require('../../imports/policy.linkerd.io') as typeof l1).ServerAuthorization);
 
 /**
  * `ServerAuthorization` (policy.linkerd.io/v1beta1): the older way to admit clients to Servers,
@@ -42,7 +43,7 @@ export class ServerAuthorization extends PolicyResource {
   private readonly serviceAccounts: ResolvedRef[];
 
   public constructor(scope: Construct, id: string, props: ServerAuthorizationProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new CheckedServerAuthorization(s, i, { metadata, spec }),
+    super(scope, id, props, (s, i, metadata, spec) => new (CheckedServerAuthorization())(s, i, { metadata, spec }),
       () => (props.server instanceof Server ? props.server.namespace : undefined));
     this.server = props.server;
     this.client = props.client;

@@ -1,9 +1,9 @@
 import { Construct, IConstruct } from 'constructs';
-import * as l1 from '../../imports/policy.linkerd.io';
+import type * as l1 from '../../imports/policy.linkerd.io';
 import { LinkerdConfigError } from '../errors';
 import { DefaultInboundPolicy } from '../proxy';
 import * as check from '../validate';
-import { checkedBeforeRender, PolicyResource, PolicyResourceProps } from './base';
+import { lazyChecked, PolicyResource, PolicyResourceProps } from './base';
 import { LabelSelectorJson, PodSelector, selectorIsEmpty } from './label-selector';
 import { resolveRef, ResolvedRef } from './references';
 import { DEFAULT_PROXY_ADMIN_PORT, PROXY_ADMIN_PORT_NAME, readWorkload, tcpPorts, WORKLOAD_KINDS, WorkloadInfo } from './workload-info';
@@ -58,7 +58,8 @@ export interface ServerProps extends PolicyResourceProps {
   readonly accessPolicy?: DefaultInboundPolicy;
 }
 
-const CheckedServer = checkedBeforeRender(l1.Server);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CheckedServer = lazyChecked(() => (require('../../imports/policy.linkerd.io') as typeof l1).Server);
 
 /**
  * `Server` (policy.linkerd.io/v1beta3): a port on a set of pods to which inbound policy applies.
@@ -75,7 +76,7 @@ export class Server extends PolicyResource {
 
   public constructor(scope: Construct, id: string, props: ServerProps) {
     const holder: { ref?: ResolvedRef } = {};
-    super(scope, id, props, (s, i, metadata, spec) => new CheckedServer(s, i, { metadata, spec }), (self) => {
+    super(scope, id, props, (s, i, metadata, spec) => new (CheckedServer())(s, i, { metadata, spec }), (self) => {
       if (props.workload === undefined || props.podSelector !== undefined) return undefined;
       holder.ref = resolveRef(self, 'workload', props.workload, WORKLOAD_KINDS);
       return holder.ref.namespace;
@@ -102,8 +103,23 @@ export class Server extends PolicyResource {
 
   /** The pod selector as it renders now. */
   public renderSelector(): LabelSelectorJson {
-    if (this.podSelector) return this.podSelector.render(this, 'podSelector');
+    return this.selectorOf(this.workloadInfo());
+  }
+
+  protected renderSpec(): Record<string, any> {
     const w = this.workloadInfo();
+    const podSelector = this.selectorOf(w);
+    if (w) checkPortDeclared(this, 'port', w, this.port);
+    return {
+      accessPolicy: this.accessPolicy,
+      podSelector,
+      port: this.port,
+      proxyProtocol: this.proxyProtocol,
+    };
+  }
+
+  private selectorOf(w: WorkloadInfo | undefined): LabelSelectorJson {
+    if (this.podSelector) return this.podSelector.render(this, 'podSelector');
     if (!w) {
       throw new LinkerdConfigError(this, 'workload', `${this.workloadRef!.kind} ${this.workloadRef!.name} has no pod template`,
         'pass a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod');
@@ -113,18 +129,6 @@ export class Server extends PolicyResource {
         'give the workload a selector, or use podSelector: PodSelector.all() if every pod of the namespace is meant');
     }
     return JSON.parse(JSON.stringify(w.selector));
-  }
-
-  protected renderSpec(): Record<string, any> {
-    const podSelector = this.renderSelector();
-    const w = this.workloadInfo();
-    if (w) checkPortDeclared(this, 'port', w, this.port);
-    return {
-      accessPolicy: this.accessPolicy,
-      podSelector,
-      port: this.port,
-      proxyProtocol: this.proxyProtocol,
-    };
   }
 }
 

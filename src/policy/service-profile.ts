@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import * as l1 from '../../imports/linkerd.io';
+import type * as l1 from '../../imports/linkerd.io';
 import { LinkerdConfigError } from '../errors';
 import * as check from '../validate';
-import { checkedBeforeRender, compact, PolicyResource, PolicyResourceProps } from './base';
+import { compact, lazyChecked, PolicyResource, PolicyResourceProps } from './base';
 import { annotationDuration } from './duration-text';
 import { resolveRef, ServiceRef } from './references';
 import { HttpMethod } from './route-match';
@@ -45,7 +45,8 @@ export interface ServiceProfileProps extends PolicyResourceProps {
   readonly retryBudget?: RetryBudget;
 }
 
-const CheckedServiceProfile = checkedBeforeRender(l1.ServiceProfile);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CheckedServiceProfile = lazyChecked(() => (require('../../imports/linkerd.io') as typeof l1).ServiceProfile);
 
 /**
  * `ServiceProfile` (linkerd.io/v1alpha2): per-route metrics, timeouts and retries of a Service,
@@ -60,7 +61,7 @@ export class ServiceProfile extends PolicyResource {
     super(scope, id, {
       ...props,
       metadata: { ...props.metadata },
-    }, (s, i, metadata, spec) => new CheckedServiceProfile(s, i, { metadata: { ...metadata, name: holder.name }, spec }), (self) => {
+    }, (s, i, metadata, spec) => new (CheckedServiceProfile())(s, i, { metadata: { ...metadata, name: holder.name }, spec }), (self) => {
       const svc = resolveRef(self, 'service', props.service, ['Service']);
       if (!svc.namespace) {
         throw new LinkerdConfigError(self, 'service', `Service ${svc.name} has no namespace`, 'give the Service a namespace: the profile is named after its FQDN');

@@ -32,10 +32,11 @@ describe('the demo app under default deny', () => {
     const graph = policyGraph(build().objects);
     const on = (id: string) => Object.fromEntries(graph.json.ports.find((p) => p.id === id)!.routes.map((r) => [r.label, r.allowed]));
     expect(on('demo/Deployment/web:9898')['* /*']).toEqual([]);
-    expect(on('demo/Deployment/api:9898')['* /*']).toEqual(['workload:demo/web']);
-    expect(on('demo/Deployment/db:9898')['* /*']).toEqual(['workload:demo/api']);
+    expect(on('demo/Deployment/api:9898')['* /*']).toEqual(['identity:demo/web']);
+    expect(on('demo/Deployment/db:9898')['* /*']).toEqual(['identity:demo/api']);
     for (const tier of ['web', 'api', 'db']) {
-      expect(on(`demo/Deployment/${tier}:9898`)['GET /healthz or GET /readyz']).toContain('kubelet');
+      // probes come from the probe networks, 0.0.0.0/0 and ::/0: anyone may probe
+      expect(on(`demo/Deployment/${tier}:9898`)['GET /healthz or GET /readyz']).toEqual(['anyone']);
       expect(on(`demo/Deployment/${tier}:4191`)['* /*']).toEqual(['identity:linkerd-viz/prometheus']);
     }
     const edges = graph.markdown.split('\n').filter((l) => l.includes('-->') && !l.startsWith('  anyone'));

@@ -1,6 +1,6 @@
 import { Client, HttpMethod, HttpRouteMatch, MeshPolicy, meshPolicyFiles, policyGraph, ServiceAccountRef } from '../../src';
 import { demoApp, synthAll } from './fixtures';
-import { cleanMesh } from './manifests';
+import { cleanMesh, namespace, workload } from './manifests';
 
 /** web -> api (GET /api/* only) -> db, default deny, probes and Prometheus allowed, web open to anyone. */
 function webApiDb(): any[] {
@@ -37,23 +37,66 @@ describe('policyGraph', () => {
       ['demo/StatefulSet/db:4191', 'Server demo/linkerd-admin'],
       ['demo/StatefulSet/db:5432', 'Server demo/db-postgres'],
     ]);
-    // web may GET /api/* on api and nothing else; kubelet (and, as probes come from anywhere, anyone) may probe
-    const anyoneAndAll = ['anyone', 'meshed', 'kubelet', 'workload:demo/api', 'workload:demo/db', 'workload:demo/web', 'identity:linkerd-viz/prometheus'];
+    // web may GET /api/* on api and nothing else; probes come from anywhere, so anyone may probe
     expect(allowed(graph, 'demo/Deployment/api:8080')).toEqual({
       '* /*': [],
-      'GET /api/*': ['workload:demo/web'],
-      'GET /ready': anyoneAndAll,
+      'GET /api/*': ['identity:demo/web'],
+      'GET /ready': ['anyone'],
     });
     // only api reaches the database
-    expect(allowed(graph, 'demo/StatefulSet/db:5432')).toEqual({ '* /*': ['workload:demo/api'] });
+    expect(allowed(graph, 'demo/StatefulSet/db:5432')).toEqual({ '* /*': ['identity:demo/api'] });
     // Prometheus scrapes every proxy; probes of the proxy pass through the controller's probe route
     for (const w of ['Deployment/api', 'Deployment/web', 'StatefulSet/db']) {
-      expect(allowed(graph, `demo/${w}:4191`)).toEqual({ '* /*': ['identity:linkerd-viz/prometheus'], 'GET /live or GET /ready': anyoneAndAll });
+      expect(allowed(graph, `demo/${w}:4191`)).toEqual({ '* /*': ['identity:linkerd-viz/prometheus'], 'GET /live or GET /ready': ['anyone'] });
     }
     // the metrics port of api is closed by the default deny
     expect(allowed(graph, 'demo/Deployment/api:9090')).toEqual({ '* /*': [] });
-    // web is open to anyone
-    expect(allowed(graph, 'demo/Deployment/web:8080')['* /*']).toEqual(anyoneAndAll);
+    // web is open to anyone: written as such, not as a list of every client
+    expect(allowed(graph, 'demo/Deployment/web:8080')['* /*']).toEqual(['anyone']);
+  });
+
+  test('groups clients: one entry per identity with the workloads that run as it, and the stand-ins', () => {
+    const graph = policyGraph(webApiDb());
+    expect(graph.json.clients.map((c) => [c.id, c.kind, c.workloads])).toEqual([
+      ['anyone', 'anyone', undefined],
+      ['meshed', 'meshed', undefined],
+      ['kubelet', 'kubelet', undefined],
+      ['identity:demo/api', 'identity', ['Deployment demo/api']],
+      ['identity:demo/db', 'identity', ['StatefulSet demo/db']],
+      ['identity:demo/web', 'identity', ['Deployment demo/web']],
+      ['identity:linkerd-viz/prometheus', 'identity', undefined],
+    ]);
+    expect(graph.json.clients.find((c) => c.id === 'identity:demo/web')!.identity).toEqual('web.demo.serviceaccount.identity.linkerd.cluster.local');
+  });
+
+  test('writes "any meshed client" as one group, with kubelet and networks admitted besides', () => {
+    // GIVEN api admits any meshed client, and a network without identity
+    const d = demoApp();
+    const policy = new MeshPolicy(d.chart, 'policy');
+    policy.denyByDefault(d.namespace);
+    policy.allow(Client.anyAuthenticated(), d.api, { port: 'http' });
+    // WHEN
+    const graph = policyGraph(synthAll(d.app));
+    // THEN
+    expect(allowed(graph, 'demo/Deployment/api:8080')['* /*']).toEqual(['meshed']);
+    expect(graph.markdown).toContain('| Deployment api | 8080 (http) | Server demo/api-http | * /* (default) | any meshed client |');
+  });
+
+  test('grows linearly: a mesh where every workload is open to anyone lists "anyone" once per route', () => {
+    // GIVEN 60 meshed workloads with probes, under the default policy all-unauthenticated
+    const objects = [namespace('big', { 'linkerd.io/inject': 'enabled' })];
+    for (let i = 0; i < 60; i++) objects.push(workload(`w${i}`, 'big', { httpProbes: [[8080, '/ready']] }));
+    // WHEN
+    const graph = policyGraph(objects);
+    // THEN every route says anyone, and the clients are the stand-ins plus one identity per workload
+    const routes = graph.json.ports.flatMap((p) => p.routes);
+    expect(routes.length).toBeGreaterThan(60);
+    expect(new Set(routes.map((r) => r.allowed.join(',')))).toEqual(new Set(['anyone']));
+    expect(graph.json.clients).toHaveLength(3 + 60);
+    // and the Markdown summarizes instead of drawing 60 workloads
+    expect(graph.markdown).toContain('60 meshed workloads: more than 50, so the graph and the allow matrix are left out here');
+    expect(graph.markdown).toContain('| big | 60 | 120 | 0 | 120 | 0 | 0 |');
+    expect(graph.markdown).not.toContain('```mermaid');
   });
 
   test('the Markdown has a Mermaid graph of the intended calls and the matrix', () => {
@@ -87,7 +130,7 @@ describe('policyGraph', () => {
     const objects = [...cleanMesh(), { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'tool', namespace: 'demo' }, spec: { template: { metadata: { annotations: { 'linkerd.io/inject': 'disabled' } }, spec: { containers: [] } } } }];
     const graph = policyGraph(objects);
     expect(graph.json.unmeshed).toEqual(['Deployment demo/tool']);
-    expect(allowed(graph, 'demo/StatefulSet/db:5432')).toEqual({ 'any connection': ['workload:demo/api'] });
+    expect(allowed(graph, 'demo/StatefulSet/db:5432')).toEqual({ 'any connection': ['identity:demo/api'] });
     expect(graph.markdown).toContain('## Not meshed');
   });
 
