@@ -14,7 +14,8 @@ export interface OutputDirectoryOptions {
   /**
    * The project the synth runs for: neither it nor any directory above it can be an output
    * directory.
-   * @default - the nearest directory at or above the current one with a package.json, cdk8s.yaml or .git
+   * @default - the nearest directories with a package.json, cdk8s.yaml or .git at or above the
+   * entry script (the app being run) and at or above the working directory
    */
   readonly projectRoot?: string;
 }
@@ -40,11 +41,13 @@ export class OutputDirectory {
 
   /** The directory, as an absolute path. */
   public readonly directory: string;
-  private readonly projectRoot?: string;
+  private readonly projectRoots: string[];
 
   public constructor(directory: string, options: OutputDirectoryOptions = {}) {
     this.directory = path.resolve(directory);
-    this.projectRoot = options.projectRoot === undefined ? findProjectRoot(process.cwd()) : path.resolve(options.projectRoot);
+    const entry = require.main?.filename;
+    this.projectRoots = options.projectRoot !== undefined ? [path.resolve(options.projectRoot)]
+      : [entry ? findProjectRoot(path.dirname(entry)) : undefined, findProjectRoot(process.cwd())].filter((p): p is string => p !== undefined);
   }
 
   /** Everything `write` would refuse, checked without writing: throws a LinkerdConfigError. */
@@ -139,7 +142,7 @@ export class OutputDirectory {
       [path.parse(dir).root, 'the file-system root'],
       [process.cwd(), 'the working directory'],
       [os.homedir(), 'the home directory'],
-      [this.projectRoot, 'the project'],
+      ...this.projectRoots.map((p): [string, string] => [p, 'the project']),
     ];
     for (const [p, what] of protectedDirs) {
       if (p === undefined) continue;
