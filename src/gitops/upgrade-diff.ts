@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import { ParsedCertificate } from '../identity/certificate';
 import { pemBlocks } from '../identity/pem';
 import { apiGroupOf, objectKey } from './object-key';
@@ -346,6 +347,9 @@ interface LeafDiff {
  */
 function leafDiff(a: unknown, b: unknown, path: string, redact: boolean, out: LeafDiff[] = []): LeafDiff[] {
   if (stableJson(a) === stableJson(b)) return out;
+  // A document in a string (linkerd-config's `values`): compare its fields.
+  const [da, db] = [embeddedDocument(a), embeddedDocument(b)];
+  if (da !== undefined && db !== undefined && !redact) return leafDiff(da, db, path, redact, out);
   if (isPlainObject(a) && isPlainObject(b)) {
     for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) leafDiff(a[k], b[k], path ? `${path}.${k}` : k, redact, out);
     return out;
@@ -368,9 +372,20 @@ function leafDiff(a: unknown, b: unknown, path: string, redact: boolean, out: Le
   return out;
 }
 
+/** The mapping a multi-line YAML or JSON string holds, if it holds one. */
+function embeddedDocument(v: unknown): Record<string, any> | undefined {
+  if (typeof v !== 'string' || !v.includes('\n')) return undefined;
+  try {
+    const doc = parse(v);
+    return isPlainObject(doc) ? doc : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function short(v: unknown): string {
   if (v === undefined) return '(none)';
-  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  const text = typeof v === 'string' && !v.includes('\n') ? v : JSON.stringify(v);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { SyncPhase, SyncWaves, synthesizeManifests } from '../../src';
 import { buildApp } from '../../src/main';
 import { readManifests } from '../support/manifests';
@@ -130,7 +130,7 @@ describe('synth order', () => {
     const app = new App();
     for (const chart of [...reference.charts].reverse()) {
       const copy = new Chart(app, chart.node.id);
-      for (const o of chart.toJson()) new (require('cdk8s').ApiObject)(copy, `${o.kind}-${o.metadata.namespace ?? ''}-${o.metadata.name}`, o);
+      for (const o of chart.toJson()) new ApiObject(copy, `${o.kind}-${o.metadata.namespace ?? ''}-${o.metadata.name}`, o);
     }
     // WHEN
     const files = synthesizeManifests(app, { checkDates: false });
