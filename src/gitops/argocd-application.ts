@@ -6,7 +6,7 @@ import {
 import { LinkerdConfigError } from '../errors';
 import { goDurationText } from '../go-duration';
 import * as check from '../validate';
-import { SYNC_WAVE_ANNOTATION } from './sync-waves';
+import { SyncWaves } from './sync-waves';
 
 /** The cluster Argo CD runs in, as Argo CD names it. */
 const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -272,7 +272,7 @@ export class ArgoCdApplication extends Construct {
       metadata: {
         name: this.name,
         namespace: this.namespace,
-        annotations: props.syncWave === undefined ? undefined : { [SYNC_WAVE_ANNOTATION]: String(props.syncWave) },
+        annotations: props.syncWave === undefined ? undefined : { [SyncWaves.WAVE_ANNOTATION]: String(props.syncWave) },
         finalizers: props.cascadeDelete ? ['resources-finalizer.argocd.argoproj.io'] : undefined,
       },
       spec: {

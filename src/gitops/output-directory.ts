@@ -62,7 +62,8 @@ export class OutputDirectory {
    */
   public write(files: ReadonlyArray<OutputFile>): void {
     const plan = this.plan(files);
-    if (files.length === 0 && !plan.exists) return;
+    // Nothing to write and nothing of ours here: leave the directory (if any) alone.
+    if (files.length === 0 && plan.owned.length === 0) return;
     fs.mkdirSync(this.directory, { recursive: true });
     const staged: Array<{ temp: string; target: string }> = [];
     try {
@@ -144,10 +145,11 @@ export class OutputDirectory {
       [os.homedir(), 'the home directory'],
       ...this.projectRoots.map((p): [string, string] => [p, 'the project']),
     ];
+    const dirs = [dir, realpathOfNearest(dir)];
     for (const [p, what] of protectedDirs) {
       if (p === undefined) continue;
       const resolved = path.resolve(p);
-      if (isAncestorOrSelf(dir, resolved) || isAncestorOrSelf(dir, realpath(resolved))) {
+      if (dirs.some((d) => isAncestorOrSelf(d, resolved) || isAncestorOrSelf(d, realpath(resolved)))) {
         this.fail(dir === resolved ? `is ${what}` : `contains ${what} (${resolved})`,
           'write into a dedicated directory such as dist/, which synth may fill and empty');
       }
@@ -218,6 +220,13 @@ function realpath(p: string): string {
   }
 }
 
+/** The real path of `p`, through its nearest existing ancestor (links resolved) when it does not exist yet. */
+function realpathOfNearest(p: string): string {
+  const parent = path.dirname(p);
+  if (fs.existsSync(p) || parent === p) return realpath(p);
+  return path.join(realpathOfNearest(parent), path.basename(p));
+}
+
 /** Whether `dir` is `p` or a directory above it. */
 function isAncestorOrSelf(dir: string, p: string): boolean {
   const relative = path.relative(dir, p);
@@ -225,7 +234,7 @@ function isAncestorOrSelf(dir: string, p: string): boolean {
 }
 
 /** The nearest directory at or above `start` that looks like a project. */
-export function findProjectRoot(start: string): string | undefined {
+function findProjectRoot(start: string): string | undefined {
   let dir = path.resolve(start);
   for (;;) {
     if (['package.json', 'cdk8s.yaml', '.git'].some((m) => fs.existsSync(path.join(dir, m)))) return dir;

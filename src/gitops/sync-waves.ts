@@ -5,10 +5,12 @@
  * the waves are what makes the control plane (and its webhooks) ready before meshed pods start.
  */
 
+import { apiGroupOf } from './object-key';
+
 /** Annotation Argo CD orders a sync by (lowest wave first). */
-export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 /** Annotation with per-object Argo CD sync options, comma-separated. */
-export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
+const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 const SERVER_SIDE_APPLY = 'ServerSideApply=true';
 /**
  * Client-side apply keeps a copy of the object in the `last-applied-configuration` annotation,
@@ -57,13 +59,16 @@ export class SyncPhase {
 /**
  * The table: which phase an object of a kind belongs to, when it is part of the Linkerd control
  * plane and when it is not. `groups` narrows a row to API groups (for kinds whose names other
- * APIs reuse).
+ * APIs reuse). `cni` is for the CNI plugin (`linkerd.io/cni-resource`), which must run on every
+ * node before any meshed pod, the control plane's included, can start.
+ * @default cni - the control plane's phase
  */
 interface PhaseRow {
   readonly kinds: readonly string[];
   readonly groups?: readonly string[];
   readonly controlPlane: SyncPhase;
   readonly other: SyncPhase;
+  readonly cni?: SyncPhase;
 }
 
 const POLICY_GROUPS = ['policy.linkerd.io', 'linkerd.io', 'gateway.networking.k8s.io'];
@@ -77,7 +82,7 @@ const PHASES: readonly PhaseRow[] = [
       'Issuer', 'ClusterIssuer', 'Certificate', 'Bundle', 'PodMonitor', 'ServiceMonitor'],
     controlPlane: SyncPhase.CONFIG, other: SyncPhase.CONFIG,
   },
-  { kinds: WORKLOAD_KINDS, controlPlane: SyncPhase.CONTROL_PLANE, other: SyncPhase.WORKLOADS },
+  { kinds: WORKLOAD_KINDS, controlPlane: SyncPhase.CONTROL_PLANE, other: SyncPhase.WORKLOADS, cni: SyncPhase.CONFIG },
   // An extension's webhook is served by its own (meshed) pods: it goes with them, after the injector.
   {
     kinds: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'APIService'],
@@ -94,18 +99,13 @@ const PHASES: readonly PhaseRow[] = [
   },
 ];
 
-/** Kinds no row names: control-plane objects go with the control plane, anything else with the workloads. */
+/** Kinds no row names: control-plane (and CNI) objects go with the control plane, anything else with the workloads. */
 const UNKNOWN: PhaseRow = { kinds: [], controlPlane: SyncPhase.CONTROL_PLANE, other: SyncPhase.WORKLOADS };
 
 const ROWS = new Map<string, PhaseRow[]>();
 for (const row of PHASES) for (const kind of row.kinds) ROWS.set(kind, [...(ROWS.get(kind) ?? []), row]);
 
 type Manifest = Record<string, any>;
-
-function apiGroupOf(o: Manifest): string {
-  const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
-  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-}
 
 function isNamespace(o: Manifest): boolean {
   return o.kind === 'Namespace' && apiGroupOf(o) === '';
@@ -145,7 +145,7 @@ export class SyncWaves {
   public phaseOf(o: Manifest): SyncPhase {
     const group = apiGroupOf(o);
     const row = (ROWS.get(o.kind) ?? []).find((r) => r.groups === undefined || r.groups.includes(group)) ?? UNKNOWN;
-    let phase = this.isControlPlane(o) ? row.controlPlane : row.other;
+    let phase = this.isCni(o) ? row.cni ?? row.controlPlane : this.isControlPlane(o) ? row.controlPlane : row.other;
     // A meshed namespace comes with its workloads; whatever lives in it cannot come earlier.
     if (isNamespace(o) && this.meshedNamespaces.has(o.metadata?.name)) phase = SyncPhase.WORKLOADS;
     const namespace = o.metadata?.namespace;
@@ -177,10 +177,14 @@ export class SyncWaves {
   }
 
   /** The objects in apply order: by wave, and in their given order within a wave. */
-  public sort<T extends Manifest>(objects: ReadonlyArray<T>): T[] {
+  public sort(objects: ReadonlyArray<Manifest>): Manifest[] {
     return objects.map((o, i) => ({ o, i, wave: this.waveOf(o) }))
       .sort((a, b) => a.wave - b.wave || a.i - b.i)
       .map((e) => e.o);
+  }
+
+  private isCni(o: Manifest): boolean {
+    return o.metadata?.labels?.['linkerd.io/cni-resource'] === 'true';
   }
 
   private isControlPlane(o: Manifest): boolean {

@@ -4,9 +4,6 @@ import { describeObject, Finding, formatFinding, runChecks, Severity } from '../
 import { LinkerdConfigError } from '../errors';
 import { objectKey } from './object-key';
 
-/** The variable that pins (ISO 8601 date) or switches off (`none`) the date-dependent checks of a synth. */
-export const NOW_VARIABLE = 'CDK8S_LINKERD_NOW';
-
 /** How the library's checks judge a synth. */
 export interface SynthChecksProps {
   /**
@@ -72,6 +69,8 @@ const MARKER = Symbol.for('cdk8s-linkerd.SynthChecks');
 export class SynthChecks extends Construct {
   /** The id of the instance `SynthChecks.of` creates. */
   public static readonly DEFAULT_ID = 'cdk8s-linkerd-checks';
+  /** The variable that pins (an ISO 8601 date) or switches off (`none`) the date-dependent checks when `now` is not given. */
+  public static readonly NOW_VARIABLE = 'CDK8S_LINKERD_NOW';
 
   /** The checks of the app `scope` belongs to, created with the defaults if it has none yet. */
   public static of(scope: IConstruct): SynthChecks {
@@ -175,12 +174,12 @@ export class SynthChecks extends Construct {
   private resolveNow(options: SynthChecksProps): Date | undefined {
     if (options.checkDates === false) return undefined;
     if (options.now !== undefined) return options.now;
-    const pinned = process.env[NOW_VARIABLE];
+    const pinned = process.env[SynthChecks.NOW_VARIABLE];
     if (pinned === undefined || pinned === '') return new Date();
     if (pinned === 'none') return undefined;
     const date = new Date(pinned);
     if (!/^\d{4}-\d{2}-\d{2}/.test(pinned) || Number.isNaN(date.getTime())) {
-      throw new LinkerdConfigError(this, NOW_VARIABLE, `${JSON.stringify(pinned)} is neither an ISO 8601 date nor "none"`, 'set it to e.g. 2027-01-01T00:00:00Z, or to none to skip date-dependent checks');
+      throw new LinkerdConfigError(this, SynthChecks.NOW_VARIABLE, `${JSON.stringify(pinned)} is neither an ISO 8601 date nor "none"`, 'set it to e.g. 2027-01-01T00:00:00Z, or to none to skip date-dependent checks');
     }
     return date;
   }
@@ -212,7 +211,7 @@ export class SynthChecks extends Construct {
 }
 
 /** Every ApiObject below `root`, rendered, with its construct path. */
-export function renderApp(root: IConstruct): RenderedObject[] {
+function renderApp(root: IConstruct): RenderedObject[] {
   return root.node.findAll().filter(ApiObject.isApiObject).map((o) => ({ path: o.node.path, object: o.toJson() }));
 }
 

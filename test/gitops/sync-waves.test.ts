@@ -102,6 +102,14 @@ describe('SyncWaves', () => {
     ]);
   });
 
+  test('the CNI plugin runs on every node before the control plane starts', () => {
+    const cni = { labels: { 'linkerd.io/cni-resource': 'true' } };
+    const objects = [namespace('linkerd-cni', cni), object('apps/v1', 'DaemonSet', 'linkerd-cni', 'linkerd-cni', cni), object('v1', 'ConfigMap', 'linkerd-cni-config', 'linkerd-cni', cni)];
+    const waves = new SyncWaves(objects);
+    expect(objects.map((o) => waves.phaseOf(o))).toEqual([SyncPhase.CONFIG, SyncPhase.CONFIG, SyncPhase.CONFIG]);
+    expect(waves.phaseOf(objects[1]).wave).toBeLessThan(SyncPhase.CONTROL_PLANE.wave);
+  });
+
   test('a wave set on the object wins, and sorting is stable within a wave', () => {
     const first = object('v1', 'ConfigMap', 'first', 'x');
     const pinned = object('v1', 'ConfigMap', 'pinned', 'x', { annotations: { 'argocd.argoproj.io/sync-wave': '-10' } });
