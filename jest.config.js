@@ -5,5 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
   testTimeout: 120000,
+  setupFiles: ['<rootDir>/test/support/pin-check-date.js'],
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

@@ -6,6 +6,7 @@ import { buildGeneratedExample } from './generated';
 import { ExampleOptions } from './options';
 import { rotationSteps, RotationOptions } from './rotation';
 
+export * from './argocd/app-of-apps';
 export * from './bring-your-own-pem';
 export * from './cert-manager';
 export * from './cluster-references';

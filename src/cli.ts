@@ -3,9 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { formatFinding, listCheckCodes, runChecks, Severity } from './check';
+import { DiffCommand } from './gitops/diff-command';
 
 const USAGE = `usage: cdk8s-linkerd check <dir|file>... [options]
        cdk8s-linkerd check --list
+       cdk8s-linkerd diff OLD_DIR NEW_DIR [--json]   (see diff --help)
 
 Reads synthesized Kubernetes YAML (every *.yaml / *.yml below a directory) and runs
 cdk8s-linkerd's checks: certificates and identity, proxy configuration, policy. Each directory
@@ -118,6 +120,9 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     if (command === '-h' || command === '--help') {
       out(`${USAGE}\n`);
       return 0;
+    }
+    if (command === 'diff') {
+      return DiffCommand.run(rest, (input) => manifestSets(manifestFiles([input])).map((s) => ({ directory: s.directory, objects: readObjects(s.files) })), out, err);
     }
     if (command !== 'check') throw new UsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`);
     const args = parseArguments(rest);

@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './version';
 export * from './synth';
+export * from './gitops';
 export * from './crds';
 export * from './identity';
 export * from './proxy';

@@ -4,7 +4,7 @@ import { LinkerdControlPlane } from './control-plane';
 import { LinkerdCrds } from './crds';
 import { addDemoApp } from './demo';
 import { IssuerCertificate, KeyMaterial, TrustAnchors } from './identity';
-import { exampleApps } from '../examples';
+import { buildArgoCdExample, exampleApps } from '../examples';
 import { runSynth } from './synth';
 
 /**
@@ -33,7 +33,23 @@ export function buildApp(): App {
   return app;
 }
 
+/**
+ * The instant the demo's certificates are judged at. A real install leaves `now` out, so that a
+ * synth fails once a certificate has expired; the demo pins it, so that this repository (and
+ * its dist/ freshness test) builds on any day. `CDK8S_LINKERD_NOW` does the same for an app
+ * without code changes, e.g. to rebuild an old commit.
+ */
+export const DEMO_CHECKED_AT = new Date('2026-12-01T00:00:00Z');
+
 if (require.main === module) {
-  // The main mesh into dist/, and one example per identity mode into dist/examples/<mode>/.
-  runSynth([{ build: buildApp }, ...exampleApps().map(({ mode, build }) => ({ directory: `examples/${mode}`, build }))]);
+  // node lib/src/main.js [OUTDIR]: cdk8s.yaml names dist/ here, while the cdk8s CLI's own
+  // (emptied) output directory arrives in CDK8S_OUTDIR and receives a copy.
+  const outdir = process.argv[2] ?? process.env.CDK8S_OUTDIR ?? 'dist';
+  runSynth([
+    // The main mesh into dist/, and one example per identity mode into dist/examples/<mode>/.
+    { build: buildApp },
+    ...exampleApps().map(({ mode, build }) => ({ directory: `examples/${mode}`, build })),
+    // Argo CD Applications for dist/, beside it: kubectl apply -n argocd -k argocd/
+    { outdir: 'argocd', build: () => buildArgoCdExample(), kustomization: true },
+  ], outdir, { now: DEMO_CHECKED_AT });
 }

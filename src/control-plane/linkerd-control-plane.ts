@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
 import { cloneJson } from '../json-clone';
+import { SynthChecks } from '../gitops/synth-checks';
 import { ProxyBuilder } from '../proxy/proxy-builder';
 import { InstalledControlPlane, InstalledControlPlaneProps } from '../mesh/installed-control-plane';
 import { ILinkerdMesh, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from '../mesh/mesh';
@@ -68,6 +69,7 @@ export class LinkerdControlPlane extends Chart implements ILinkerdMesh {
 
   public constructor(scope: Construct, id: string, props: LinkerdControlPlaneProps) {
     super(scope, id);
+    SynthChecks.of(this); // every synth of the app runs the library's checks
     if (!props || !props.identity) {
       throw new LinkerdConfigError(this, 'identity', 'is required', 'pass identity: { trustAnchors, issuer }');
     }

@@ -1,5 +1,6 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { SynthChecks } from '../gitops/synth-checks';
 import { AUTHORIZATION_POLICY_CRD } from './authorization-policy';
 import { CrdDefinition, crdName, CrdNames, CrdVersion, PrinterColumn } from './definition';
 import { EGRESS_NETWORK_CRD } from './egress-network';
@@ -98,6 +99,7 @@ export class LinkerdCrds extends Chart {
 
   public constructor(scope: Construct, id: string, props: LinkerdCrdsProps = {}) {
     super(scope, id, props);
+    SynthChecks.of(this); // every synth of the app runs the library's checks
     if (props.namespace !== undefined) {
       throw new LinkerdConfigError(this, 'namespace', 'CustomResourceDefinitions are cluster-scoped', 'leave namespace unset');
     }

@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { SynthChecks } from '../gitops/synth-checks';
 import { LinkerdValues, MeshValuesProps, resolveMeshValues } from '../control-plane/values';
 import { KeyMaterial, TrustAnchors } from '../identity';
 import { cloneJson } from '../json-clone';
@@ -31,6 +32,7 @@ export class InstalledControlPlane extends Construct implements ILinkerdMesh {
 
   public constructor(scope: Construct, id: string, props: InstalledControlPlaneProps = {}) {
     super(scope, id);
+    SynthChecks.of(this); // every synth of the app runs the library's checks
     this.controlPlaneNamespace = check.dnsLabel(this, 'namespace', props.namespace ?? 'linkerd');
     const values = resolveMeshValues(this, props);
     const anchors = props.identity?.trustAnchors;

@@ -1,5 +1,6 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { SynthChecks } from '../gitops/synth-checks';
 import * as check from '../validate';
 
 /** Props every policy resource accepts. */
@@ -55,6 +56,7 @@ export abstract class PolicyResource extends Construct {
     create: (scope: Construct, id: string, metadata: ApiObjectMetadata, spec: any) => ApiObject,
     defaultNamespace?: (self: Construct) => string | undefined) {
     super(scope, id);
+    SynthChecks.of(this); // every synth of the app runs the library's checks
     // Always called: constructs resolve their targets in it.
     const fallback = defaultNamespace?.(this);
     const metadata: ApiObjectMetadata = { ...props.metadata, namespace: props.metadata?.namespace ?? fallback };

@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { SynthChecks } from '../gitops/synth-checks';
 import { AuthorizationPolicy, RequiredAuthentication } from './authorization-policy';
 import { parseNetworks } from './cidr';
 import { Client, dnsNamePart, ResolvedClient } from './client';
@@ -89,6 +90,7 @@ export class MeshPolicy extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshPolicyProps = {}) {
     super(scope, id);
+    SynthChecks.of(this); // every synth of the app runs the library's checks
     this.scrapers = [...(props.metricsScrapers ?? [])];
     this.scrapers.forEach((c, i) => c._resolve(this, `metricsScrapers[${i}]`));
     this.probeNetworks = [...(props.probeNetworks ?? DEFAULT_PROBE_NETWORKS)];

@@ -76,7 +76,8 @@ describe('examples', () => {
       const path = require('path');
       const { exampleApps, rotationApps } = require(${JSON.stringify(path.join(LIB, 'examples'))});
       const { synthesizeManifests, writeManifests } = require(${JSON.stringify(path.join(LIB, 'src'))});
-      for (const { mode, build } of [...exampleApps(), ...rotationApps()]) writeManifests(synthesizeManifests(build()), path.join(process.env.OUT, mode));
+      // Without date-dependent checks: what is compared is the output, on dates the certificates are not valid at.
+      for (const { mode, build } of [...exampleApps(), ...rotationApps()]) writeManifests(synthesizeManifests(build(), { checkDates: false }), path.join(process.env.OUT, mode));
     `);
     const a = tempDir();
     const b = tempDir();
@@ -87,7 +88,7 @@ describe('examples', () => {
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     expect(second.status).toBe(0);
-    expect(Object.keys(hashDirectory(a))).toEqual([...MODES, ...rotationApps().map((r) => r.mode)].sort().map((m) => `${m}/01-linkerd-control-plane.yaml`));
+    expect(Object.keys(hashDirectory(a)).filter((f) => !f.endsWith('/.cdk8s-linkerd-files'))).toEqual([...MODES, ...rotationApps().map((r) => r.mode)].sort().map((m) => `${m}/01-linkerd-control-plane.yaml`));
     expect(hashDirectory(b)).toEqual(hashDirectory(a));
   });
 
@@ -99,7 +100,7 @@ describe('examples', () => {
       const { buildGeneratedExample } = require(${JSON.stringify(path.join(LIB, 'examples'))});
       const { KeyMaterial, synthesizeManifests, writeManifests } = require(${JSON.stringify(path.join(LIB, 'src'))});
       const keyMaterial = KeyMaterial.fromStateDirectory(process.env.STATE, { create: process.env.CREATE === 'true' });
-      writeManifests(synthesizeManifests(buildGeneratedExample({ keyMaterial })), process.env.OUT);
+      writeManifests(synthesizeManifests(buildGeneratedExample({ keyMaterial }), { checkDates: false }), process.env.OUT);
     `);
     const a = tempDir();
     const b = tempDir();

@@ -223,15 +223,16 @@ describe('workloads from anywhere', () => {
 
   test.each([MeshMode.STATIC, MeshMode.WEBHOOK])('a cdk8s-plus-27 Deployment and a plain ApiObject of the same manifest mesh the same (%s)', (mode) => {
     // GIVEN the same Deployment twice: as cdk8s-plus renders it, and as a plain ApiObject of that rendering
+    // (in two apps: in one, the two would be the same object twice, which synth rejects)
     const app = Testing.app();
-    const mesh = installedMesh(app);
     const plusChart = new Chart(app, 'plus', { namespace: 'shop' });
     const plus = plusDeployment(plusChart);
-    const plainChart = new Chart(app, 'plain', { namespace: 'shop' });
+    const plainApp = Testing.app();
+    const plainChart = new Chart(plainApp, 'plain', { namespace: 'shop' });
     const plain = new ApiObject(plainChart, 'web', Testing.synth(plusChart)[0]);
     // WHEN
-    mesh.meshWorkload(plus, { mode, proxy: { logLevel: 'debug' } });
-    mesh.meshWorkload(plain, { mode, proxy: { logLevel: 'debug' } });
+    installedMesh(app).meshWorkload(plus, { mode, proxy: { logLevel: 'debug' } });
+    installedMesh(plainApp).meshWorkload(plain, { mode, proxy: { logLevel: 'debug' } });
     // THEN
     const [fromPlus] = Testing.synth(plusChart);
     const [fromPlain] = Testing.synth(plainChart);

@@ -4,10 +4,12 @@ import {
   NetworkAuthentication, PodSelector, RouteParent, Server, ServiceAccountRef, ServiceRef,
 } from '../../src';
 import { expectValidObjects } from '../support/k8s-schema';
-import { demoApp } from './fixtures';
+import { allowMissing, demoApp } from './fixtures';
 
 function fixture() {
-  const chart = new Chart(Testing.app(), 'c', { namespace: 'shop' });
+  const app = Testing.app();
+  allowMissing(app, 'L5D305'); // ServiceAccount shop/web
+  const chart = new Chart(app, 'c', { namespace: 'shop' });
   const server = new Server(chart, 'srv', { metadata: { name: 'api' }, podSelector: PodSelector.labels({ app: 'api' }), port: 8080 });
   const mtls = new MeshTlsAuthentication(chart, 'm', { metadata: { name: 'web' }, serviceAccounts: [ServiceAccountRef.fromName('web')] });
   const net = new NetworkAuthentication(chart, 'n', { metadata: { name: 'office' }, networks: [{ cidr: '192.168.0.0/16' }] });

@@ -8,7 +8,7 @@ import {
   ServiceAccountRef, Severity,
 } from '../../src';
 import { expectValidObjects } from '../support/k8s-schema';
-import { demoApp, find, ofKind, policyCrds, synthAll } from './fixtures';
+import { allowMissing, demoApp, find, ofKind, policyCrds, synthAll } from './fixtures';
 
 const PROMETHEUS = Client.meshTls(ServiceAccountRef.fromName('prometheus', 'linkerd-viz'));
 
@@ -133,6 +133,7 @@ describe('MeshPolicy', () => {
   test('a broader route of one client also authorizes the narrower route another client got first', () => {
     // GIVEN admin may use /api/admin/*, then web all of /api/*
     const d = demoApp();
+    allowMissing(d.app, 'L5D305'); // ServiceAccount demo/admin
     const policy = new MeshPolicy(d.chart, 'policy');
     policy.allow(Client.meshTls(ServiceAccountRef.fromName('admin')), d.api, { port: 'http', routes: [HttpRouteMatch.pathPrefix('/api/admin')] });
     policy.allow(Client.workload(d.web), d.api, { port: 'http', routes: [HttpRouteMatch.pathPrefix('/api')] });

@@ -4,13 +4,14 @@ import {
   HttpRetryCondition, HttpRoute, HttpRouteMatch, LinkerdConfigError, linkerdCrdManifests, RouteParent, Server, ServiceRef,
 } from '../../src';
 import { expectValidObjects } from '../support/k8s-schema';
-import { demoApp } from './fixtures';
+import { allowMissing, demoApp } from './fixtures';
 
 const CRDS = () => linkerdCrdManifests({ gatewayApi: GatewayApiCrds.bundled() });
 
 describe('HttpRoute (policy.linkerd.io)', () => {
   test('an inbound route of a Server', () => {
     const d = demoApp();
+    allowMissing(d.app, 'L5D306'); // no route for the probe paths
     const server = new Server(d.chart, 'srv', { metadata: { name: 'api-http' }, workload: d.api, port: 'http' });
     new HttpRoute(d.chart, 'r', {
       metadata: { name: 'api-reads' },
@@ -41,6 +42,7 @@ describe('HttpRoute (policy.linkerd.io)', () => {
 
   test('an outbound route of a Service: weighted backends, retries and timeouts as annotations', () => {
     const d = demoApp();
+    allowMissing(d.app, 'L5D308'); // Service api-v2
     new HttpRoute(d.chart, 'r', {
       metadata: { name: 'api-canary' },
       parents: [RouteParent.service(d.apiService, 80)],
@@ -85,6 +87,7 @@ describe('HttpRoute (policy.linkerd.io)', () => {
 describe('GatewayHttpRoute and GatewayGrpcRoute (gateway.networking.k8s.io/v1)', () => {
   test('validate against the bundled Gateway API CRDs', () => {
     const d = demoApp();
+    allowMissing(d.app, 'L5D306'); // no route for the probe paths
     const server = new Server(d.chart, 'srv', { metadata: { name: 'api-http' }, workload: d.api, port: 'http' });
     new GatewayHttpRoute(d.chart, 'h', {
       metadata: { name: 'api-split' },

@@ -4,7 +4,7 @@ import {
   FailureAccrual, GatewayApiCrds, GrpcRetryCondition, HttpMethod, HttpRetryCondition, HttpRouteMatch, linkerdCrdManifests, ServiceRef, TrafficPolicy, TrafficSplit,
 } from '../../src';
 import { expectValidObjects } from '../support/k8s-schema';
-import { demoApp } from './fixtures';
+import { allowMissing, demoApp } from './fixtures';
 
 describe('TrafficPolicy', () => {
   test('writes retries, timeouts and failure accrual on the Service', () => {
@@ -81,6 +81,7 @@ describe('TrafficSplit', () => {
 
   test('can use the Gateway API HTTPRoute', () => {
     const d = demoApp();
+    allowMissing(d.app, 'L5D308'); // Service api-blue
     new TrafficSplit(d.chart, 'split', { service: d.apiService, port: 80, backends: [{ service: ServiceRef.fromName('api-blue'), weight: 1 }], gatewayApi: true });
     const route = Testing.synth(d.chart).find((o) => o.kind === 'HTTPRoute');
     expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
