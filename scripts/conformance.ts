@@ -114,7 +114,7 @@ function helmCase(name: string, controlPlane: LinkerdControlPlaneProps): boolean
   const crds = new LinkerdCrds(native, 'linkerd-crds');
   new LinkerdControlPlane(native, 'linkerd-control-plane', controlPlane).addDependency(crds);
   const nativeDir = path.join(OUT, `${name}.native`);
-  writeManifests(synthesizeManifests(native), nativeDir);
+  writeManifests(synthesizeManifests(native, CONFORMANCE_SYNTH), nativeDir);
   const dir = path.join(OUT, name);
   renderHelmReleases({ controlPlane }, path.join(SHARED, 'charts', 'edge-26.8.3'), path.join(SHARED, 'tools', 'helm'), dir);
   // Nothing to excuse here: both sides come from the same props and certificates.

@@ -1,10 +1,9 @@
 import { stringify } from 'yaml';
 import { WEBHOOKS } from '../control-plane/webhooks';
 import { LinkerdConfigError } from '../errors';
-import { synthesizeManifests } from '../synth';
 import { groupOf } from './manifest-resource';
 import { LinkerdMeshProps } from './mesh-source';
-import { buildNativeMesh } from './native-mesh';
+import { buildNativeMesh, renderedObjectsByChart } from './native-mesh';
 
 /** A value given to Helm with `--set-string name=value` (the provider's `set_sensitive`). */
 export interface SensitiveChartValue {
@@ -50,10 +49,10 @@ export function chartValuesYaml(values: Record<string, unknown>): string {
  */
 export function linkerdChartInputs(props: LinkerdMeshProps, scopePath: string): LinkerdChartInputs {
   const mesh = buildNativeMesh(props, scopePath);
-  const files = synthesizeManifests(mesh.app);
+  const rendered = renderedObjectsByChart(mesh.app);
   const charts = mesh.app.charts;
-  const crdObjects = files[charts.indexOf(mesh.crds)].objects;
-  const objects = files[charts.indexOf(mesh.controlPlane)].objects;
+  const crdObjects = rendered[charts.indexOf(mesh.crds)];
+  const objects = rendered[charts.indexOf(mesh.controlPlane)];
   const find = (kind: string, name: string) => objects.find((o) => groupOf(o) === '' && o.kind === kind && o.metadata?.name === name);
   const decode = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
 

@@ -40,14 +40,25 @@ export interface SourceChart {
   readonly dependsOn: readonly number[];
 }
 
+/**
+ * Synthesizes an app (with the library's checks) and returns each chart's rendered objects, in
+ * the app's chart order. Argo CD sync waves are left out: Terraform orders by dependencies.
+ */
+export function renderedObjectsByChart(app: App): ReadonlyArray<Record<string, any>>[] {
+  // Files come in apply order, named `<position>-<chart id>.yaml`: match them to charts by id.
+  const byChartId = new Map(synthesizeManifests(app, { syncWaves: false })
+    .map((file) => [file.name.replace(/^\d+-/, '').replace(/\.yaml$/, ''), file.objects]));
+  return app.charts.map((chart) => byChartId.get(chart.node.id) ?? []);
+}
+
 /** Synthesizes an app (with the library's checks) into its charts, in apply order. */
 export function renderCharts(app: App): SourceChart[] {
-  const files = synthesizeManifests(app);
+  const rendered = renderedObjectsByChart(app);
   const charts = app.charts;
   const index = new Map<Chart, number>(charts.map((c, i) => [c, i]));
   return charts.map((chart, i) => ({
     name: chart.node.id,
-    objects: files[i].objects,
+    objects: rendered[i],
     dependsOn: [...chartDependencies(chart, index)].sort((a, b) => a - b),
   }));
 }

@@ -36,7 +36,7 @@ export function key(o: Record<string, any>): string {
 
 /** Every object `npm run synth` writes into dist/ (CRDs, control plane, demo app). */
 export function nativeObjects(): Array<Record<string, any>> {
-  return synthesizeManifests(buildApp()).flatMap((f) => f.objects) as Array<Record<string, any>>;
+  return synthesizeManifests(buildApp(), { syncWaves: false }).flatMap((f) => f.objects) as Array<Record<string, any>>;
 }
 
 /** A control plane whose issuer and webhook certificates come from cert-manager: no private key in its output. */

@@ -70,7 +70,7 @@ describe('KubernetesManifests', () => {
     expect(demoWeb.wait).toEqual({ rollout: true });
     const barrier = config.resource.terraform_data['linkerd-control-plane_applied'];
     expect(barrier.depends_on).toContain('kubernetes_manifest.apps_Deployment_linkerd_linkerd-proxy-injector');
-    const controlPlane = synthesizeManifests(buildApp()).find((f) => f.name === '02-linkerd-control-plane.yaml')!.objects;
+    const controlPlane = synthesizeManifests(buildApp(), { syncWaves: false }).find((f) => f.name === '02-linkerd-control-plane.yaml')!.objects;
     expect([...barrier.depends_on].sort()).toEqual(controlPlane.map((o) => `kubernetes_manifest.${resourceName(o)}`).sort());
     const destination = config.resource.kubernetes_manifest['apps_Deployment_linkerd_linkerd-destination'];
     expect(destination.depends_on).toEqual(['terraform_data.linkerd-crds_applied', 'kubernetes_manifest.core_Namespace_linkerd']);

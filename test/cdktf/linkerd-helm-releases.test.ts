@@ -25,7 +25,7 @@ describe('LinkerdHelmReleases', () => {
   const crds = config.resource.helm_release['linkerd-crds'];
   const controlPlane = config.resource.helm_release['linkerd-control-plane'];
   const mesh = buildNativeMesh(props, 'test');
-  const nativeObjects: any[] = [...synthesizeManifests(mesh.app)[1].objects];
+  const nativeObjects: any[] = [...synthesizeManifests(mesh.app, { syncWaves: false }).find((f) => f.name.endsWith('-linkerd-control-plane.yaml'))!.objects];
 
   test('two releases of the official edge charts, the control plane after the CRDs', () => {
     for (const [release, chart] of [[crds, 'linkerd-crds'], [controlPlane, 'linkerd-control-plane']]) {

@@ -11,7 +11,7 @@ describe('LinkerdManifestStacks', () => {
   const stacks = new LinkerdManifestStacks(app, 'linkerd', { source: MeshSource.fromProps(props), kubernetesProvider: { configPath: '~/.kube/config' } });
   const crdConfig = synthStack(stacks.crdStack);
   const meshConfig = synthStack(stacks.meshStack);
-  const native = synthesizeManifests(buildNativeMesh(props, 'test').app).flatMap((f) => f.objects);
+  const native = synthesizeManifests(buildNativeMesh(props, 'test').app, { syncWaves: false }).flatMap((f) => f.objects);
 
   test('the CRD stack holds exactly the CRDs, the mesh stack everything else', () => {
     // THEN
