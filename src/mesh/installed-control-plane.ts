@@ -1,6 +1,8 @@
 import { Construct, IConstruct } from 'constructs';
 import { LinkerdValues, MeshValuesProps, resolveMeshValues } from '../control-plane/values';
 import { KeyMaterial, TrustAnchors } from '../identity';
+import { INSTALLED_CONTROL_PLANE_PROPS } from '../control-plane/control-plane-guards';
+import { guardProps } from '../guards';
 import * as check from '../validate';
 import { ILinkerdMesh, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from './mesh';
 import { meshNamespace, meshWorkload } from './meshing';
@@ -30,6 +32,7 @@ export class InstalledControlPlane extends Construct implements ILinkerdMesh {
 
   public constructor(scope: Construct, id: string, props: InstalledControlPlaneProps = {}) {
     super(scope, id);
+    guardProps(this, '', props, INSTALLED_CONTROL_PLANE_PROPS);
     this.controlPlaneNamespace = check.dnsLabel(this, 'namespace', props.namespace ?? 'linkerd');
     const values = resolveMeshValues(this, props);
     const anchors = props.identity?.trustAnchors;
@@ -44,7 +47,7 @@ export class InstalledControlPlane extends Construct implements ILinkerdMesh {
   }
 
   public meshNamespace(namespace: IConstruct, options?: MeshNamespaceOptions): NamespaceMesh {
-    return meshNamespace(namespace, options);
+    return meshNamespace(namespace, options, this);
   }
 
   public meshWorkload(workload: IConstruct, options?: MeshWorkloadOptions): WorkloadMesh {

@@ -6,6 +6,7 @@ import { GATEWAY_API_VERSION } from './gateway-http-route';
 import { HttpFilter } from './http-filter';
 import { RouteBase, RouteProps } from './route-base';
 import { ValueMatch, ValueMatchType } from './route-match';
+import { GATEWAY_GRPC_ROUTE_PROPS } from './policy-guards';
 
 const SERVICE_NAME = /^[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_][A-Za-z_0-9]*)*$/;
 const METHOD_NAME = /^[A-Za-z_][A-Za-z_0-9]*$/;
@@ -66,7 +67,7 @@ export class GatewayGrpcRoute extends RouteBase {
   private readonly rules: GrpcRouteRule[];
 
   public constructor(scope: Construct, id: string, props: GatewayGrpcRouteProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new CheckedApiObject(s, i, { apiVersion: GATEWAY_API_VERSION, kind: 'GRPCRoute', metadata, spec }));
+    super(scope, id, props, GATEWAY_GRPC_ROUTE_PROPS, (s, i, metadata, spec) => new CheckedApiObject(s, i, { apiVersion: GATEWAY_API_VERSION, kind: 'GRPCRoute', metadata, spec }));
     if ((props.retry?.http ?? []).length > 0) {
       throw new LinkerdConfigError(this, 'retry.http', 'a gRPC route retries on gRPC statuses', 'use retry.grpc');
     }
