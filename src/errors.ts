@@ -14,6 +14,8 @@ export class LinkerdConfigError extends Error {
   public readonly constructPath: string;
   /** Dotted name of the rejected prop, e.g. `controllerReplicas` or `identity.issuer.certificatePem`. */
   public readonly field: string;
+  /** What is wrong, without path and field. */
+  public readonly problem: string;
   /** What to change. */
   public readonly fix: string;
 
@@ -25,6 +27,7 @@ export class LinkerdConfigError extends Error {
     this.name = 'LinkerdConfigError';
     this.constructPath = path;
     this.field = safeField;
+    this.problem = redactSecrets(problem);
     this.fix = safeFix;
   }
 }

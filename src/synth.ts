@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ApiObject, App, Chart, Yaml } from 'cdk8s';
-import { CheckOptions, describeObject, formatFinding, runChecks, Severity } from './check';
+import { App, Chart, Yaml } from 'cdk8s';
+import { CheckOptions, runChecks, Severity } from './check';
+import { findingsError } from './check/finding-source';
 import { policyGraph } from './policy';
 import { LinkerdConfigError } from './errors';
 
@@ -39,19 +40,11 @@ export function synthesizeManifests(app: App, options: CheckOptions = {}): Manif
 
 /**
  * Runs the library's checks over everything the app renders and fails on any error finding,
- * naming the construct that emitted the object.
+ * naming the construct that emitted the object, the prop behind the field, and the fix.
  */
 function checkManifests(app: App, objects: any[], options: CheckOptions): void {
   const errors = runChecks(objects, options).filter((f) => f.severity === Severity.ERROR);
-  if (errors.length === 0) return;
-  const paths = new Map<string, string>();
-  for (const construct of app.node.findAll()) {
-    if (construct instanceof ApiObject) paths.set(describeObject(construct.toJson()), construct.node.path);
-  }
-  const first = errors[0];
-  const where = (first.object && paths.get(first.object)) ?? app.node.path;
-  throw new LinkerdConfigError(where, first.field ?? first.code, errors.map(formatFinding).join('; '),
-    `correct the input, or suppress the code explicitly (${errors.map((f) => f.code).join(', ')}) if it is intended`);
+  if (errors.length > 0) throw findingsError(app, errors);
 }
 
 /**

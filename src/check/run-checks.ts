@@ -1,6 +1,7 @@
-import { LinkerdConfigError } from '../errors';
+import { LinkerdConfigError, redactSecrets } from '../errors';
 import { CheckContext, CheckRule, Finding, Severity } from './finding';
 import { CHECK_RULES } from './rules';
+import { compareText } from '../order';
 
 export interface CheckOptions {
   /**
@@ -37,17 +38,20 @@ export function runChecks(objects: ReadonlyArray<Record<string, any>>, options: 
   const suppressed = new Set(options.suppress ?? []);
   const findings = rules.flatMap((rule) => rule.run(context)).filter((f) => !suppressed.has(f.code));
   const rank = (f: Finding) => (f.severity === Severity.ERROR ? 0 : 1);
-  return findings.sort((a, b) => rank(a) - rank(b) || a.code.localeCompare(b.code) || (a.object ?? '').localeCompare(b.object ?? '')
-    || (a.field ?? '').localeCompare(b.field ?? ''));
+  return findings.sort((a, b) => rank(a) - rank(b) || compareText(a.code, b.code) || compareText(a.object ?? '', b.object ?? '')
+    || compareText(a.field ?? '', b.field ?? ''));
 }
 
-/** `ERROR L5D101 Secret linkerd/linkerd-identity-issuer data.crt.pem: message` */
+/**
+ * `ERROR L5D101 Secret linkerd/linkerd-identity-issuer data.crt.pem: message. Fix: what to do`,
+ * with any private key material in it redacted.
+ */
 export function formatFinding(f: Finding): string {
-  return `${f.severity.toUpperCase()} ${f.code}${f.object ? ` ${f.object}` : ''}${f.field ? ` ${f.field}` : ''}: ${f.message}`;
+  return redactSecrets(`${f.severity.toUpperCase()} ${f.code}${f.object ? ` ${f.object}` : ''}${f.field ? ` ${f.field}` : ''}: ${f.message}${f.fix ? `. Fix: ${f.fix}` : ''}`);
 }
 
 /** Every code the rules can report, with its description, sorted by code. */
 export function listCheckCodes(rules: CheckRule[] = CHECK_RULES): Array<{ code: string; description: string }> {
   return rules.flatMap((r) => Object.entries(r.codes).map(([code, description]) => ({ code, description })))
-    .sort((a, b) => a.code.localeCompare(b.code));
+    .sort((a, b) => compareText(a.code, b.code));
 }

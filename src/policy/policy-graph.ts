@@ -1,6 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { Cidr } from './cidr';
 import { EffectiveRoute, PolicyClient, PolicyModel } from './policy-model';
+import { compareText } from '../order';
 
 type Obj = Record<string, any>;
 
@@ -97,11 +98,11 @@ export function policyGraph(objects: ReadonlyArray<Obj>, options: PolicyGraphOpt
           label: r.label,
           route: r.route,
           allowed: clients.filter((c) => model.decide(c, { ...policy, routes: [r], serverAuthorizations: r.authorizations }).allowed).map((c) => c.id),
-        })).sort((a, b) => a.id.localeCompare(b.id)),
+        })).sort((a, b) => compareText(a.id, b.id)),
       });
     }
   }
-  ports.sort((a, b) => a.id.localeCompare(b.id));
+  ports.sort((a, b) => compareText(a.id, b.id));
   const json: PolicyGraphJson = {
     cluster: {
       defaultPolicy: model.cluster.defaultPolicy,
@@ -165,7 +166,7 @@ function graphClients(model: PolicyModel): PolicyClient[] {
     }
   }
   const rank: Record<string, number> = { anyone: 0, meshed: 1, kubelet: 2, workload: 3, identity: 4, network: 5 };
-  return [...byId.values()].sort((a, b) => rank[a.kind] - rank[b.kind] || a.id.localeCompare(b.id));
+  return [...byId.values()].sort((a, b) => rank[a.kind] - rank[b.kind] || compareText(a.id, b.id));
 }
 
 /** Allowed clients without those a broader one implies: `anyone` implies all, `meshed` every meshed client. */

@@ -18,6 +18,7 @@ import { comparePrecedence, describeMatch, HttpMatchJson, matchKey, requestMatch
 import {
   DEFAULT_PROXY_ADMIN_PORT, httpProbePaths, injectionRequested, isWorkload, PROXY_ADMIN_PORT_NAME, readWorkload, selectPorts, tcpPorts, WorkloadInfo,
 } from './workload-info';
+import { compareText } from '../order';
 
 type Obj = Record<string, any>;
 
@@ -196,7 +197,7 @@ export class PolicyModel {
     this.cluster = this.readCluster();
     this.workloads = objects.filter(isWorkload)
       .map((o) => readWorkload(o, injectionRequested(this.namespaceAnnotations.get(o.metadata?.namespace ?? 'default')))!).filter(Boolean)
-      .sort((a, b) => `${a.namespace}/${a.kind}/${a.name}`.localeCompare(`${b.namespace}/${b.kind}/${b.name}`));
+      .sort((a, b) => compareText(`${a.namespace}/${a.kind}/${a.name}`, `${b.namespace}/${b.kind}/${b.name}`));
     this.servers = this.kind('Server').filter((o) => o.apiVersion?.startsWith(`${POLICY_GROUP}/`)).map((o) => ({
       object: o,
       id: objectId(o),
@@ -207,7 +208,7 @@ export class PolicyModel {
       protocol: o.spec?.proxyProtocol ?? 'unknown',
       accessPolicy: o.spec?.accessPolicy,
       labels: o.metadata?.labels ?? {},
-    })).sort((a, b) => a.id.localeCompare(b.id));
+    })).sort((a, b) => compareText(a.id, b.id));
     this.routes = this.readRoutes();
     this.policies = this.readPolicies();
   }
@@ -240,7 +241,7 @@ export class PolicyModel {
   public serversFor(w: WorkloadInfo, port: number): ServerModel[] {
     return this.servers.filter((s) => s.namespace === w.namespace && s.selector !== undefined
       && selectorMatches(s.selector, w.podLabels) && s.port !== undefined && selectPorts(w, s.port).includes(port))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => compareText(a.name, b.name));
   }
 
   /** Workloads whose pods a Server selects. */
@@ -432,7 +433,7 @@ export class PolicyModel {
       });
       out.push({ object: o, id: objectId(o), kind: o.kind, group, name: o.metadata?.name, namespace: ns, servers, rules });
     }
-    return out.sort((a, b) => a.id.localeCompare(b.id));
+    return out.sort((a, b) => compareText(a.id, b.id));
   }
 
   private readPolicies(): PolicyModelEntry[] {
@@ -495,7 +496,7 @@ export class PolicyModel {
       const server = o.spec?.server ?? {};
       out.push({ object: o, id: objectId(o), namespace: nsOf(o), target: { kind: 'Server', group: POLICY_GROUP, name: server.name ?? '' }, authz, problems });
     }
-    return out.sort((a, b) => a.id.localeCompare(b.id));
+    return out.sort((a, b) => compareText(a.id, b.id));
   }
 
   /** Identity patterns of a MeshTLSAuthentication. */

@@ -13,16 +13,47 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
+ * The edit distance of `a` and `b` when it is at most `max`, else `max + 1`. Only the band of
+ * the table within `max` of the diagonal is computed, and strings whose lengths differ by more
+ * than `max` are not compared at all, so the cost is O(min(|a|, |b|) × max): linear in the
+ * length of the text checked, however long it is.
+ */
+export function boundedEditDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const over = max + 1;
+  let previous = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) previous[j] = j <= max ? j : over;
+  for (let i = 1; i <= a.length; i++) {
+    const current = new Array<number>(b.length + 1).fill(over);
+    const from = Math.max(1, i - max);
+    const to = Math.min(b.length, i + max);
+    current[0] = i <= max ? i : over;
+    let best = current[0];
+    for (let j = from; j <= to; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution, over);
+      if (current[j] < best) best = current[j];
+    }
+    if (best > max) return over;
+    previous = current;
+  }
+  return Math.min(previous[b.length], over);
+}
+
+/** Most edits a suggestion may be away, whatever the length of the word. */
+const MAX_EDITS = 8;
+
+/**
  * The candidate closest to `word`, when it is a near miss: at most two edits, or a quarter of
- * the word's length for long words. Ties go to the first candidate in sorted order, so the
- * suggestion is stable.
+ * the word's length for long words (at most eight). Ties go to the first candidate in sorted
+ * order, so the suggestion is stable. The cost per candidate is linear in the word's length.
  */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.max(2, Math.floor(word.length / 4));
+  const limit = Math.min(MAX_EDITS, Math.max(2, Math.floor(word.length / 4)));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of [...candidates].sort()) {
-    const d = editDistance(word, candidate);
+    const d = boundedEditDistance(word, candidate, Math.min(limit, bestDistance - 1));
     if (d > 0 && d <= limit && d < bestDistance) {
       best = candidate;
       bestDistance = d;
