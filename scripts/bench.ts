@@ -2,6 +2,7 @@
  * Benchmark: synthesizing the default install as a compiled node process.
  *
  *   npm run bench [-- --runs N] [--script PATH] [--warmup N] [--rss-probe gnu-time|node-preload]
+ *   npm run bench -- --benchmark synth-default|check-cli-20mb   (default: both; see scripts/bench-check.ts)
  *
  * Runs `node <script>` (default lib/src/main.js) with CDK8S_OUTDIR set to a fresh temporary
  * directory, once or more to warm up (not measured), then N times. Each run's wall time is taken
@@ -184,5 +185,15 @@ function main(argv: string[]): number {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  // Two benchmarks, selectable with --benchmark: this file's, and the check CLI's (scripts/bench-check.ts).
+  const { CHECK_BENCHMARK, runCheckBenchmark, selectBenchmarks } = require('./bench-check') as typeof import('./bench-check');
+  try {
+    const { selected, synthArgs, checkArgs } = selectBenchmarks(process.argv.slice(2), [BENCHMARK, CHECK_BENCHMARK]);
+    let status = selected.includes(BENCHMARK) ? main(synthArgs) : 0;
+    if (status === 0 && selected.includes(CHECK_BENCHMARK)) status = runCheckBenchmark(checkArgs);
+    process.exitCode = status;
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+  }
 }

@@ -343,7 +343,7 @@ export function imageReference(scope: Scope, field: string, value: string): stri
 
 // ---------------------------------------------------------------------------------- durations and quantities
 
-const GO_DURATION_PART = /^(\d+(?:\.\d+)?)(ns|us|µs|μs|ms|s|m|h)/;
+const GO_DURATION_UNITS = ['ns', 'us', 'µs', 'μs', 'ms', 's', 'm', 'h'];
 
 /** What is wrong with a Go duration such as `24h0m0s` (no sign), or undefined. */
 export function goDurationFault(value: string): Fault | undefined {
@@ -352,14 +352,12 @@ export function goDurationFault(value: string): Fault | undefined {
   if (value === '') return { problem: 'is empty', fix };
   let rest = value;
   while (rest !== '') {
-    const m = GO_DURATION_PART.exec(rest);
-    if (!m) {
-      const number = /^\d+(?:\.\d+)?/.exec(rest);
-      if (!number) return { problem: `${shown} has ${formatValue(rest[0])} where a number belongs`, fix };
-      const unit = /^[^\d.]*/.exec(rest.slice(number[0].length))![0];
-      return { problem: unit === '' ? `${shown} has no unit after ${number[0]}` : `${formatValue(unit)} in ${shown} is not a unit`, fix };
-    }
-    rest = rest.slice(m[0].length);
+    const number = /^\d+(?:\.\d+)?/.exec(rest);
+    if (!number) return { problem: `${shown} has ${formatValue(rest[0])} where a number belongs`, fix };
+    const unit = /^[^\d.]*/.exec(rest.slice(number[0].length))![0];
+    if (unit === '') return { problem: `${shown} has no unit after ${number[0]}`, fix };
+    if (!GO_DURATION_UNITS.includes(unit)) return { problem: `${formatValue(unit)} in ${shown} is not a unit`, fix };
+    rest = rest.slice(number[0].length + unit.length);
   }
   return undefined;
 }
@@ -437,7 +435,8 @@ export function logFilterFault(value: string): Fault | undefined {
     const directive = raw.trim();
     const which = directives.length > 1 ? `directive ${i + 1} (${formatValue(directive)}) of ${shown}` : shown;
     if (directive === '') return { problem: `${shown} has an empty directive${i === directives.length - 1 ? ' (a trailing ",")' : ''}`, fix };
-    const eq = directive.indexOf('=');
+    // A span filter may hold "=" ([span{field=value}]): the level follows the last "]".
+    const eq = directive.indexOf('=', directive.lastIndexOf(']') + 1);
     if (eq < 0) {
       if (TRACING_LEVELS.includes(directive.toLowerCase())) continue;
       return {

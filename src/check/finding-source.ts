@@ -20,16 +20,25 @@ export interface FindingSource {
 }
 
 /** Which prop of the construct produced a field, by kind and field (and name, for the control plane's objects). */
-const PROPS: ReadonlyArray<{ kind: RegExp; name?: RegExp; field?: RegExp; prop: string | ((m: RegExpExecArray) => string) }> = [
+interface PropRule {
+  readonly kind: RegExp;
+  readonly name?: RegExp;
+  readonly field?: RegExp;
+  readonly prop: string | ((m: RegExpExecArray) => string);
+  /** The object is one of the control plane's, whose props are the chart's: report the chart. */
+  readonly chart?: boolean;
+}
+
+const PROPS: readonly PropRule[] = [
   // The control plane's identity and webhook objects.
-  { kind: /^(Secret|Certificate)$/, name: /^linkerd-identity-issuer$/, prop: 'identity.issuer' },
-  { kind: /^ConfigMap$/, name: /^linkerd-identity-trust-roots$/, prop: 'identity.trustAnchors' },
-  { kind: /^ConfigMap$/, name: /^linkerd-config$/, field: /identityTrustAnchorsPEM/, prop: 'identity.trustAnchors' },
-  { kind: /^Bundle$/, prop: 'identity.trustRootsConfigMap' },
-  { kind: /^Deployment$/, name: /^linkerd-identity$/, prop: 'identity' },
-  { kind: /^(MutatingWebhookConfiguration|Secret|Certificate)$/, name: /^linkerd-proxy-injector/, prop: 'proxyInjector.tls' },
-  { kind: /^(ValidatingWebhookConfiguration|Secret|Certificate)$/, name: /^linkerd-sp-validator/, prop: 'spValidator.tls' },
-  { kind: /^(ValidatingWebhookConfiguration|Secret|Certificate)$/, name: /^linkerd-policy-validator/, prop: 'policyValidator.tls' },
+  { kind: /^(Secret|Certificate)$/, name: /^linkerd-identity-issuer$/, prop: 'identity.issuer', chart: true },
+  { kind: /^ConfigMap$/, name: /^linkerd-identity-trust-roots$/, prop: 'identity.trustAnchors', chart: true },
+  { kind: /^ConfigMap$/, name: /^linkerd-config$/, field: /identityTrustAnchorsPEM/, prop: 'identity.trustAnchors', chart: true },
+  { kind: /^Bundle$/, name: /^linkerd-identity-trust-roots$/, prop: 'identity.trustRootsConfigMap', chart: true },
+  { kind: /^Deployment$/, name: /^linkerd-identity$/, prop: 'identity', chart: true },
+  { kind: /^(MutatingWebhookConfiguration|Secret|Certificate)$/, name: /^linkerd-proxy-injector/, prop: 'proxyInjector.tls', chart: true },
+  { kind: /^(ValidatingWebhookConfiguration|Secret|Certificate)$/, name: /^linkerd-sp-validator/, prop: 'spValidator.tls', chart: true },
+  { kind: /^(ValidatingWebhookConfiguration|Secret|Certificate)$/, name: /^linkerd-policy-validator/, prop: 'policyValidator.tls', chart: true },
   // Policy resources, by the prop of their construct.
   { kind: /^Server$/, field: /^spec\.podSelector/, prop: 'workload (or podSelector)' },
   { kind: /^Server$/, field: /^spec\.port/, prop: 'port' },
@@ -47,18 +56,18 @@ const PROPS: ReadonlyArray<{ kind: RegExp; name?: RegExp; field?: RegExp; prop: 
   { kind: /^HTTPLocalRateLimitPolicy$/, field: /^spec\.overrides/, prop: 'overrides' },
 ];
 
-/** The prop for a finding on an object of `kind` named `name`, or undefined. */
-export function propOfField(kind: string, name: string, field: string | undefined): string | undefined {
+/** The prop for a finding on an object of `kind` named `name`, and whether it is a prop of the chart; undefined when unknown. */
+export function propOfField(kind: string, name: string, field: string | undefined): { prop: string; chart: boolean } | undefined {
   const annotation = /metadata\.annotations\["(.+)"\]$/.exec(field ?? '');
   if (annotation) {
     const row = KNOWN_ANNOTATIONS.get(annotation[1])?.row;
-    return `the annotation ${annotation[1]}${row ? ` (typed: proxy.${row.prop} of meshWorkload)` : ''}`;
+    return { prop: `the annotation ${annotation[1]}${row ? ` (typed: proxy.${row.prop} of meshWorkload)` : ''}`, chart: false };
   }
   for (const p of PROPS) {
     if (!p.kind.test(kind) || (p.name && !p.name.test(name))) continue;
     const m = p.field ? p.field.exec(field ?? '') : ([] as unknown as RegExpExecArray);
     if (!m) continue;
-    return typeof p.prop === 'string' ? p.prop : p.prop(m);
+    return { prop: typeof p.prop === 'string' ? p.prop : p.prop(m), chart: p.chart === true };
   }
   return undefined;
 }
@@ -88,9 +97,10 @@ export function findingsError(app: IConstruct, errors: readonly Finding[]): Link
   const byObject = emitters(app);
   const sources = errors.map((f) => {
     const emitter = f.object ? byObject.get(f.object) : undefined;
-    const path = emitter?.construct.node.path || app.node.path || '<root>';
-    const prop = (emitter && propOfField(emitter.kind, emitter.name, f.field)) ?? f.field ?? f.code;
-    return { f, path, prop };
+    const mapped = emitter && propOfField(emitter.kind, emitter.name, f.field);
+    const construct = mapped?.chart ? emitter!.construct.node.scope ?? emitter!.construct : emitter?.construct;
+    const path = construct?.node.path || app.node.path || '<root>';
+    return { f, path, prop: mapped?.prop ?? f.field ?? f.code };
   });
   const [first, ...rest] = sources;
   const line = (s: typeof first) => formatFinding({ ...s.f, fix: undefined });

@@ -1,12 +1,13 @@
 import { Construct, IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { arrayOf, guardProps, is } from '../guards';
 import { Backend } from './backend';
 import { CheckedApiObject } from './base';
 import { GATEWAY_API_VERSION } from './gateway-http-route';
 import { HttpFilter } from './http-filter';
 import { RouteBase, RouteProps } from './route-base';
 import { ValueMatch, ValueMatchType } from './route-match';
-import { GATEWAY_GRPC_ROUTE_PROPS } from './policy-guards';
+import { GATEWAY_GRPC_ROUTE_PROPS, VALUE_MATCH } from './policy-guards';
 
 const SERVICE_NAME = /^[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_][A-Za-z_0-9]*)*$/;
 const METHOD_NAME = /^[A-Za-z_][A-Za-z_0-9]*$/;
@@ -27,6 +28,9 @@ export class GrpcRouteMatch {
 
   /** @internal */
   public _render(scope: IConstruct, field: string): { json: Record<string, any>; key: string } {
+    guardProps(scope, `${field}.method.service`, this.service, is.string);
+    guardProps(scope, `${field}.method.method`, this.methodName, is.string);
+    guardProps(scope, `${field}.headers`, this.headerMatches, arrayOf(VALUE_MATCH));
     if (this.service !== undefined && !SERVICE_NAME.test(this.service)) {
       throw new LinkerdConfigError(scope, `${field}.method.service`, `${JSON.stringify(this.service)} is not a gRPC service name`, 'use e.g. "pkg.Service"');
     }

@@ -153,7 +153,6 @@ export class MeshPolicy extends Construct {
    * admits explicitly on ports with routes) and, with `metricsScrapers`, metrics scrapes.
    */
   public denyByDefault(scope: IConstruct): void {
-    guardProps(this, 'denyByDefault', scope, required(is.construct));
     const ref = resolveRef(this, 'denyByDefault', scope, ['Namespace', ...WORKLOAD_KINDS]);
     if (!ref.manifest) {
       throw new LinkerdConfigError(this, 'denyByDefault', `${ref.kind} ${ref.name} is not defined in this app, so it cannot be annotated`,

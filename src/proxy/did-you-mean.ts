@@ -21,23 +21,34 @@ export function editDistance(a: string, b: string): number {
 export function boundedEditDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   const over = max + 1;
-  let previous = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) previous[j] = j <= max ? j : over;
+  const width = 2 * max + 1;
+  // Row i holds the cells j = i - max … i + max, at index j - i + max; outside the band is `over`.
+  let previous = new Array<number>(width).fill(over);
+  for (let k = 0; k < width; k++) {
+    const j = k - max;
+    if (j >= 0 && j <= b.length) previous[k] = j;
+  }
   for (let i = 1; i <= a.length; i++) {
-    const current = new Array<number>(b.length + 1).fill(over);
-    const from = Math.max(1, i - max);
-    const to = Math.min(b.length, i + max);
-    current[0] = i <= max ? i : over;
-    let best = current[0];
-    for (let j = from; j <= to; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution, over);
-      if (current[j] < best) best = current[j];
+    const current = new Array<number>(width).fill(over);
+    let best = over;
+    for (let k = 0; k < width; k++) {
+      const j = i + k - max;
+      if (j < 0 || j > b.length) continue;
+      if (j === 0) {
+        current[k] = Math.min(i, over);
+      } else {
+        // previous row: cell j at index k + 1, cell j - 1 at index k; this row: cell j - 1 at index k - 1.
+        const up = k + 1 < width ? previous[k + 1] : over;
+        const diagonal = previous[k] + (a[i - 1] === b[j - 1] ? 0 : 1);
+        const left = k > 0 ? current[k - 1] : over;
+        current[k] = Math.min(up + 1, left + 1, diagonal, over);
+      }
+      if (current[k] < best) best = current[k];
     }
     if (best > max) return over;
     previous = current;
   }
-  return Math.min(previous[b.length], over);
+  return Math.min(previous[b.length - a.length + max], over);
 }
 
 /** Most edits a suggestion may be away, whatever the length of the word. */
