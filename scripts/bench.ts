@@ -2,8 +2,8 @@
  * `npm run bench`: speed and memory of synthesizing, as compiled node processes, printed as one
  * JSON line per result.
  *
- *   npm run bench [-- --only default,core,scale] [--runs N] [--core-runs N] [--scale-runs N]
- *                    [--workloads 100,500,2000,5000] [--modes webhook,static] [--timeout-ms MS]
+ *   npm run bench [-- --only default,core,scale,check] [--runs N] [--core-runs N] [--scale-runs N]
+ *                    [--workloads 100,500,2000,5000] [--modes webhook,static] [--check-mb N] [--timeout-ms MS]
  *
  * - `default`: `npm run synth`'s app (lib/src/main.js: the demo mesh and the examples).
  * - `core`: the core install (CRDs + control plane, identity certificates brought as PEM,
@@ -15,6 +15,8 @@
  * - `scale`: an app of N workloads (scripts/bench/scale-app.ts) in webhook and static mode, each
  *   round next to the same workloads in plain cdk8s (the floor), with the size of
  *   mesh-policy.json; then time(largest N) / time(500) per mode.
+ * - `check`: `cdk8s-linkerd check` on about 20 MB of manifests (scripts/bench/check-input.ts),
+ *   with the memory target of the hardened reader (peak RSS <= 5 x input + 100 MB).
  *
  * Wall time is taken around the spawn; CPU (user + system) and peak RSS come from GNU time, or
  * from a preload in node children. CPU time is the steadier number on a shared machine.
@@ -24,6 +26,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { writeCheckInput } from './bench/check-input';
 import { Command, median, Measurement, Meter, round } from './bench/measure';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -33,7 +36,7 @@ const HELM = path.join(SHARED, 'tools', 'helm');
 const CHARTS = path.join(SHARED, 'charts', 'edge-26.8.3');
 const REFERENCE = path.join(SHARED, 'reference', 'edge-26.8.3');
 
-const SUITES = ['default', 'core', 'scale'] as const;
+const SUITES = ['default', 'core', 'scale', 'check'] as const;
 type Suite = typeof SUITES[number];
 const MODES = ['webhook', 'static'] as const;
 type Mode = typeof MODES[number];
@@ -45,16 +48,17 @@ interface Options {
   readonly scaleRuns: number;
   readonly workloads: number[];
   readonly modes: Mode[];
+  readonly checkMb: number;
   readonly timeoutMs: number;
 }
 
 function usage(): string {
-  return 'usage: bench [--only default,core,scale] [--runs N (default 5)] [--core-runs N (default 7)] [--scale-runs N (default 1)]'
-    + ' [--workloads 100,500,2000,5000] [--modes webhook,static] [--timeout-ms MS (default 900000)]';
+  return 'usage: bench [--only default,core,scale,check] [--runs N (default 5)] [--core-runs N (default 7)] [--scale-runs N (default 1)]'
+    + ' [--workloads 100,500,2000,5000] [--modes webhook,static] [--check-mb N (default 20)] [--timeout-ms MS (default 900000)]';
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts = { only: [...SUITES] as Suite[], runs: 5, coreRuns: 7, scaleRuns: 1, workloads: [100, 500, 2000, 5000], modes: [...MODES] as Mode[], timeoutMs: 900_000 };
+  const opts = { only: [...SUITES] as Suite[], runs: 5, coreRuns: 7, scaleRuns: 1, workloads: [100, 500, 2000, 5000], modes: [...MODES] as Mode[], checkMb: 20, timeoutMs: 900_000 };
   const count = (flag: string, v: string | undefined, min: number): number => {
     const n = Number(v);
     if (v === undefined || !Number.isInteger(n) || n < min) throw new Error(`${flag} needs an integer >= ${min}, got ${v ?? 'nothing'}`);
@@ -74,6 +78,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--scale-runs') opts.scaleRuns = count(a, argv[++i], 1);
     else if (a === '--modes') opts.modes = list(a, argv[++i], MODES);
     else if (a === '--timeout-ms') opts.timeoutMs = count(a, argv[++i], 1);
+    else if (a === '--check-mb') opts.checkMb = count(a, argv[++i], 1);
     else if (a === '--workloads') opts.workloads = (argv[++i] ?? '').split(',').map((x) => count(a, x, 2));
     else if (a === '--help' || a === '-h') {
       process.stdout.write(`${usage()}\n`);
@@ -180,7 +185,7 @@ class Bench {
       for (const mode of this.opts.modes) {
         commands[mode] = {
           ...node('scripts/bench/scale-app.js', String(n), mode, anchors),
-          inspect: (outdir) => { policyBytes[mode] = fs.statSync(path.join(outdir, 'mesh-policy.json')).size; },
+          inspect: (outdir) => { policyBytes[mode] = fs.statSync(path.join(outdir, 'reports', 'mesh-policy.json')).size; },
         };
       }
       this.rounds(this.opts.scaleRuns, commands, (results, errors) => {
@@ -207,6 +212,19 @@ class Bench {
       emit({ benchmark: 'scale-growth', mode, from: 500, to: largest, wall_ratio: round(at(largest) / at(500), 2), cpu_ratio: round(at(largest, '/cpu') / at(500, '/cpu'), 2) });
     }
   }
+  public check(work: string): void {
+    const input = path.join(work, 'check-input');
+    fs.mkdirSync(input);
+    const bytes = writeCheckInput(input, this.opts.checkMb);
+    // Exit 1 means error findings: the input is read and checked either way.
+    const command = { ...node('src/cli.js', 'check', input, '--now', 'none'), okStatuses: [0, 1] };
+    this.rounds(1, { warmup: command }, () => undefined);
+    this.rounds(this.opts.runs, { check: command }, (results, errors) => {
+      const inputMb = bytes / 1024 / 1024;
+      emit({ benchmark: 'check-cli', input_mb: round(inputMb), runs: results.check.length, ...summary('', results.check),
+        peak_rss_target_mb: round(5 * inputMb + 100), ...errorField(errors.check) });
+    });
+  }
 }
 
 function errorField(error: string | undefined): Record<string, string> {
@@ -227,6 +245,7 @@ function main(argv: string[]): number {
     if (opts.only.includes('default')) bench.defaultSynth();
     if (opts.only.includes('core')) bench.core();
     if (opts.only.includes('scale')) bench.scale();
+    if (opts.only.includes('check')) bench.check(work);
     return bench.failed ? 1 : 0;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { formatFinding, listCheckCodes, runChecks, Severity } from './check';
 import { DiffCommand } from './gitops/diff-command';
+import {
+  DEFAULT_MANIFEST_READ_LIMITS, listManifestSets, ManifestReadError, ManifestReadLimits, readManifestSet, readManifestSets,
+} from './check/manifest-reader';
+import { redactSecrets } from './errors';
 
 const USAGE = `usage: cdk8s-linkerd check <dir|file>... [options]
        cdk8s-linkerd check --list
@@ -14,12 +15,18 @@ cdk8s-linkerd's checks: certificates and identity, proxy configuration, policy. 
 holding YAML files is one install and is checked on its own, so "check dist" checks dist/ and
 each dist/examples/<mode>/ separately.
 
+Safe on untrusted repositories: only regular files inside the given directories are read
+(symbolic links that leave them, FIFOs and devices are refused), within size limits.
+
 options:
   --suppress CODE[,CODE]  leave these codes out (repeatable); unknown codes are an error
   --now ISO-DATE|none     judge validity periods at this instant (default: the current time);
                           "none" skips the date-dependent checks
   --horizon-days N        warn about certificates that expire within N days (default 60)
   --json                  print the findings as one JSON document
+  --max-file-size MIB     largest manifest file read (default ${DEFAULT_MANIFEST_READ_LIMITS.maxFileBytes / 1024 / 1024})
+  --max-total-size MIB    all manifest files together (default ${DEFAULT_MANIFEST_READ_LIMITS.maxTotalBytes / 1024 / 1024})
+  --max-files N           manifest files (default ${DEFAULT_MANIFEST_READ_LIMITS.maxFiles})
   --list                  print every check code with its description, and exit
   -h, --help              print this help
 
@@ -28,45 +35,6 @@ exit status: 0 no error findings, 1 at least one error finding, 2 usage or read 
 /** A usage error: exit status 2, with the usage text. */
 class UsageError extends Error {}
 
-/** Every *.yaml / *.yml file below the given paths (or the path itself when it is a file), sorted. */
-function manifestFiles(paths: string[]): string[] {
-  const files: string[] = [];
-  const walk = (p: string, given: boolean) => {
-    if (!fs.existsSync(p)) throw new Error(`${p}: no such file or directory`);
-    const stat = fs.statSync(p);
-    if (stat.isDirectory()) {
-      for (const name of fs.readdirSync(p).sort()) walk(path.join(p, name), false);
-    } else if (given || /\.ya?ml$/.test(p)) {
-      files.push(p);
-    }
-  };
-  for (const p of paths) walk(p, true);
-  return files;
-}
-
-/** Files grouped by the directory that holds them: each directory is one install. */
-function manifestSets(files: string[]): Array<{ directory: string; files: string[] }> {
-  const sets = new Map<string, string[]>();
-  for (const file of files) {
-    const directory = path.dirname(file);
-    sets.set(directory, [...(sets.get(directory) ?? []), file]);
-  }
-  return [...sets].map(([directory, group]) => ({ directory, files: group }));
-}
-
-function readObjects(files: string[]): Array<Record<string, any>> {
-  const objects: Array<Record<string, any>> = [];
-  for (const file of files) {
-    parseAllDocuments(fs.readFileSync(file, 'utf8')).forEach((doc, i) => {
-      if (doc.errors.length > 0) throw new Error(`${file}: document ${i + 1}: ${doc.errors[0].message}`);
-      const value = doc.toJS({ maxAliasCount: -1 });
-      if (!value || typeof value !== 'object') return;
-      const items = typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items) ? value.items : [value];
-      objects.push(...items);
-    });
-  }
-  return objects;
-}
 
 interface CheckArguments {
   readonly inputs: string[];
@@ -77,6 +45,14 @@ interface CheckArguments {
   readonly json: boolean;
   readonly list: boolean;
   readonly help: boolean;
+  readonly limits: ManifestReadLimits;
+}
+
+/** A positive size in MiB (fractions allowed), as bytes. */
+function mebibytes(option: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0)) throw new UsageError(`${option} needs a size in MiB greater than 0, not ${JSON.stringify(text)}`);
+  return Math.floor(n * 1024 * 1024);
 }
 
 function parseArguments(rest: string[]): CheckArguments {
@@ -87,6 +63,7 @@ function parseArguments(rest: string[]): CheckArguments {
   let json = false;
   let list = false;
   let help = false;
+  const limits: { -readonly [K in keyof ManifestReadLimits]: ManifestReadLimits[K] } = {};
   for (let i = 0; i < rest.length; i++) {
     const [arg, inline] = rest[i].startsWith('--') && rest[i].includes('=') ? [rest[i].slice(0, rest[i].indexOf('=')), rest[i].slice(rest[i].indexOf('=') + 1)] : [rest[i], undefined];
     const value = () => {
@@ -104,13 +81,21 @@ function parseArguments(rest: string[]): CheckArguments {
       const v = value();
       horizon = Number(v);
       if (!/^\d+$/.test(v)) throw new UsageError(`--horizon-days needs a whole number of days, not ${JSON.stringify(v)}`);
+    } else if (arg === '--max-file-size') {
+      limits.maxFileBytes = mebibytes(arg, value());
+    } else if (arg === '--max-total-size') {
+      limits.maxTotalBytes = mebibytes(arg, value());
+    } else if (arg === '--max-files') {
+      const v = value();
+      if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`--max-files needs a whole number of 1 or more, not ${JSON.stringify(v)}`);
+      limits.maxFiles = Number(v);
     } else if (arg === '--json') json = true;
     else if (arg === '--list') list = true;
     else if (arg === '-h' || arg === '--help') help = true;
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else inputs.push(arg);
   }
-  return { inputs, suppress, now, horizon, json, list, help };
+  return { inputs, suppress, now, horizon, json, list, help, limits };
 }
 
 /** Runs the command line; returns the exit status. Output goes to `out`, diagnostics to `err`. */
@@ -122,7 +107,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       return 0;
     }
     if (command === 'diff') {
-      return DiffCommand.run(rest, (input) => manifestSets(manifestFiles([input])).map((s) => ({ directory: s.directory, objects: readObjects(s.files) })), out, err);
+      return DiffCommand.run(rest, (input) => [...readManifestSets([input])].map((s) => ({ directory: s.directory, objects: s.objects })), out, err);
     }
     if (command !== 'check') throw new UsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`);
     const args = parseArguments(rest);
@@ -142,11 +127,13 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     if (unknown.length > 0) throw new UsageError(`--suppress: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a check code' : 'are not check codes'} (see --list)`);
     // Unlike synth, a check of existing output is about today unless told otherwise.
     const now = args.now === null ? undefined : args.now ?? new Date();
-    const sets = manifestSets(manifestFiles(args.inputs));
-    const results = sets.map(({ directory, files }) => {
-      const objects = readObjects(files);
-      const findings = runChecks(objects, { suppress: args.suppress, now, expiryHorizonDays: args.horizon });
-      return { directory, objects: objects.length, findings, errors: findings.filter((f) => f.severity === Severity.ERROR).length };
+    // Everything is listed (and every limit checked) before anything is read; then one install
+    // at a time is read and checked, and only its findings are kept.
+    const sets = listManifestSets(args.inputs, args.limits);
+    const results = sets.map((listing) => {
+      const set = readManifestSet(listing, args.limits);
+      const findings = runChecks(set.objects, { suppress: args.suppress, now, expiryHorizonDays: args.horizon });
+      return { directory: set.directory, objects: set.objects.length, findings, errors: findings.filter((f) => f.severity === Severity.ERROR).length };
     });
     const errors = results.reduce((n, r) => n + r.errors, 0);
     const findingCount = results.reduce((n, r) => n + r.findings.length, 0);
@@ -165,7 +152,11 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     }
     return errors > 0 ? 1 : 0;
   } catch (error) {
-    err(`cdk8s-linkerd: ${(error as Error).message}\n${error instanceof UsageError ? `${USAGE}\n` : ''}`);
+    if (error instanceof ManifestReadError) {
+      err(`cdk8s-linkerd: cannot check the manifests:\n${error.problems.map((p) => `  ${redactSecrets(p)}`).join('\n')}\n`);
+      return 2;
+    }
+    err(`cdk8s-linkerd: ${redactSecrets((error as Error).message)}\n${error instanceof UsageError ? `${USAGE}\n` : ''}`);
     return 2;
   }
 }

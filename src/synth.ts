@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { Finding, formatFinding } from './check';
-import { LinkerdConfigError } from './errors';
+import { LinkerdConfigError, redactSecrets } from './errors';
 import { Kustomization, OutputDirectory, RenderedObject, SyncWaves, SynthChecks, SynthChecksProps } from './gitops';
 import { inRenderPass } from './mesh/render-pass';
 import { policyGraph } from './policy';
@@ -225,7 +225,7 @@ export function runSynth(build: (() => App) | SynthTarget[], outdir: string = pr
   try {
     const plan = planSynth(typeof build === 'function' ? [{ build }] : build, options);
     // Other directories sit beside the main one: dist/ -> reports/, argocd/.
-    const beside = (p: string) => path.join(path.dirname(outdir), p);
+    const beside = (p: string) => path.resolve(path.dirname(outdir), p);
     const outputs = [
       { directory: outdir, files: plan.main },
       ...[...plan.own].map(([directory, files]) => ({ directory: beside(directory), files })),
@@ -245,7 +245,8 @@ export function runSynth(build: (() => App) | SynthTarget[], outdir: string = pr
     for (const w of plan.warnings) process.stderr.write(`${w}\n`);
     process.stderr.write(`cdk8s-linkerd: ${plan.objects} objects in ${written} files, ${plan.warnings.length} ${plan.warnings.length === 1 ? 'warning' : 'warnings'}\n`);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // A LinkerdConfigError redacts itself; anything else may echo a key it choked on.
+    const message = redactSecrets(error instanceof Error ? error.message : String(error));
     process.stderr.write(`cdk8s-linkerd: synth failed, nothing was written.\n${error instanceof LinkerdConfigError ? '' : 'unexpected error: '}${message}\n`);
     if (!(error instanceof LinkerdConfigError) && process.env.CDK8S_LINKERD_DEBUG) {
       process.stderr.write(`${(error as Error).stack}\n`);

@@ -42,6 +42,8 @@ export interface Command {
   readonly args: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly timeoutMs: number;
+  /** Exit statuses that count as success. @default [0] */
+  readonly okStatuses?: readonly number[];
   /** Called before the output directory is removed, e.g. to read what the command wrote there. */
   readonly inspect?: (outdir: string, stdout: string) => void;
 }
@@ -88,7 +90,7 @@ export class Meter {
       const why = r.error ? r.error.message
         : r.signal ? `killed by ${r.signal}${r.signal === 'SIGTERM' ? ` (timeout ${command.timeoutMs} ms?)` : ''}`
           : r.status !== null && r.status > 128 ? `killed by signal ${r.status - 128}${r.status === 137 ? ` (time-out ${command.timeoutMs} ms?)` : ''}`
-            : r.status !== 0 ? `exit status ${r.status}` : undefined;
+            : !(command.okStatuses ?? [0]).includes(r.status ?? -1) ? `exit status ${r.status}` : undefined;
       if (why) throw new Error(`${command.label}: ${why}\n${tail(r.stderr)}`);
       command.inspect?.(outdir, r.stdout);
       const usage = fs.existsSync(usageFile) ? lastLine(fs.readFileSync(usageFile, 'utf8')).split(/\s+/).map(Number) : [];

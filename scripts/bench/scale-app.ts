@@ -10,6 +10,7 @@
  *
  * Writes into $CDK8S_OUTDIR. `plain` is the floor the meshed modes are compared with.
  */
+import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
@@ -76,7 +77,8 @@ function main(argv: string[]): void {
     policy.denyByDefault(namespace);
     workloads.forEach((w, i) => policy.allow(l5d.Client.workload(w.deployment), workloads[(i + 1) % count].deployment, { port: 'http' }));
     return app;
-  });
+    // The report inside the output directory, where the benchmark measures it.
+  }, undefined, { reportsDirectory: path.join(process.env.CDK8S_OUTDIR ?? 'dist', 'reports') });
 }
 
 main(process.argv.slice(2));

@@ -14,6 +14,8 @@ export interface Finding {
   /** Where in the object, e.g. `data.crt.pem` or `spec.template.metadata.annotations`. */
   readonly field?: string;
   readonly message: string;
+  /** What to change, in the manifest and (where it applies) in the cdk8s-linkerd prop that produces it. */
+  readonly fix?: string;
 }
 
 /** What a rule sees: every object of the set, and the clock to judge validity periods by. */

@@ -2,7 +2,7 @@ import { chainToAnchor } from '../identity/certificate';
 import { PrivateKeyEncoding } from '../identity/private-key';
 import { CheckContext, CheckRule, Finding } from './finding';
 import {
-  FindingSink, findObject, keyMatches, Manifest, objectsOf, readCertificates, readPrivateKey, secretData, subjectOf, validityFindings,
+  decodeBase64, FindingSink, findObject, keyMatches, Manifest, objectsOf, readCertificates, readPrivateKey, secretData, subjectOf, validityFindings,
 } from './identity-support';
 
 /**
@@ -45,7 +45,7 @@ function checkWebhook(context: CheckContext, sink: FindingSink, config: Manifest
   }
   let bundle;
   if (caBundle) {
-    const read = readCertificates(typeof caBundle === 'string' ? Buffer.from(caBundle, 'base64').toString('utf8') : undefined);
+    const read = readCertificates(decodeBase64(caBundle));
     if (read.error) sink.error('L5D121', config, `${field}.caBundle`, `caBundle ${read.error}`);
     else bundle = read.certificates;
   }

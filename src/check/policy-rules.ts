@@ -26,6 +26,21 @@ export const POLICY_CODES = {
   L5D311: 'Gateway API routes without Gateway API CRDs that serve v1',
 } as const;
 
+/** What to change for each code, in the manifest and in the cdk8s-linkerd construct that produces it. */
+const POLICY_FIXES: Record<keyof typeof POLICY_CODES, string> = {
+  L5D301: 'select the labels of the pods that serve the port (Server: workload, or podSelector), or remove the Server',
+  L5D302: 'use a TCP containerPort, or its name, of the selected pods (Server: port), or declare the port on their container',
+  L5D303: 'target an existing object of the policy\'s own namespace, with its group (policy.linkerd.io for a Server)',
+  L5D304: 'require at most one mesh identity (a MeshTLSAuthentication or a ServiceAccount) and at most one NetworkAuthentication, all of them existing',
+  L5D305: 'create the ServiceAccount or Namespace, or correct its name',
+  L5D306: 'admit kubelet on the probe paths: give the Server a route for them authorized for the probe networks (MeshPolicy does so when it makes routes), or probe a port without routes',
+  L5D307: 'authorize the scraper on the port (MeshPolicy: metricsScrapers, allowMetricsScrape)',
+  L5D308: 'point the route at an existing Service, and at one of its ports (parents, rules[].backends)',
+  L5D309: 'remove the rule, or make its matches differ from the rule that takes precedence',
+  L5D310: 'let each port of a pod be selected by one Server: narrow one selector, or merge the Servers',
+  L5D311: 'install Gateway API v1.1.1 or later (LinkerdCrds gatewayApi: GatewayApiCrds.bundled()), or use the policy.linkerd.io route kinds',
+};
+
 export const POLICY_RULE: CheckRule = {
   codes: POLICY_CODES,
   run(context: CheckContext): Finding[] {
@@ -44,8 +59,8 @@ export const POLICY_RULE: CheckRule = {
   },
 };
 
-function finding(code: keyof typeof POLICY_CODES, severity: Severity, o: Obj | string, field: string | undefined, message: string): Finding {
-  return { code, severity, object: typeof o === 'string' ? o : objectId(o), field, message };
+function finding(code: keyof typeof POLICY_CODES, severity: Severity, o: Obj | string, field: string | undefined, message: string, fix: string = POLICY_FIXES[code]): Finding {
+  return { code, severity, object: typeof o === 'string' ? o : objectId(o), field, message, fix };
 }
 
 function workloadLabel(w: WorkloadInfo): string {

@@ -1,7 +1,7 @@
-import { compareText } from '../collate';
-import { LinkerdConfigError } from '../errors';
+import { LinkerdConfigError, redactSecrets } from '../errors';
 import { CheckContext, CheckRule, Finding, Severity } from './finding';
 import { CHECK_RULES } from './rules';
+import { compareText } from '../order';
 
 export interface CheckOptions {
   /**
@@ -42,9 +42,12 @@ export function runChecks(objects: ReadonlyArray<Record<string, any>>, options: 
     || compareText(a.field ?? '', b.field ?? ''));
 }
 
-/** `ERROR L5D101 Secret linkerd/linkerd-identity-issuer data.crt.pem: message` */
+/**
+ * `ERROR L5D101 Secret linkerd/linkerd-identity-issuer data.crt.pem: message. Fix: what to do`,
+ * with any private key material in it redacted.
+ */
 export function formatFinding(f: Finding): string {
-  return `${f.severity.toUpperCase()} ${f.code}${f.object ? ` ${f.object}` : ''}${f.field ? ` ${f.field}` : ''}: ${f.message}`;
+  return redactSecrets(`${f.severity.toUpperCase()} ${f.code}${f.object ? ` ${f.object}` : ''}${f.field ? ` ${f.field}` : ''}: ${f.message}${f.fix ? `. Fix: ${f.fix}` : ''}`);
 }
 
 /** Every code the rules can report, with its description, sorted by code. */

@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
 import { IConstruct } from 'constructs';
-import { LinkerdConfigError } from '../errors';
-
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
-const CRON_RANGES: Array<[number, number]> = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
+import * as check from '../validate';
 
 /**
  * When the heartbeat CronJob reports anonymous usage to Linkerd.
@@ -36,18 +33,7 @@ class ScheduledHeartbeat extends Heartbeat {
   public constructor(private readonly cron: string) { super(); }
 
   public _schedule(scope: IConstruct, field: string): string {
-    const fields = this.cron.trim().split(/\s+/);
-    const valid = fields.length === 5 && fields.every((f, i) => CRON_FIELD.test(f)
-      && (f.match(/\d+/g) ?? []).every((n, j, all) => {
-        // step values (after "/") are not bounded by the field's range
-        const isStep = f.includes('/') && j === all.length - 1 && f.endsWith(n) && f.split('/').length === 2;
-        return isStep || (Number(n) >= CRON_RANGES[i][0] && Number(n) <= CRON_RANGES[i][1]);
-      }));
-    if (!valid) {
-      throw new LinkerdConfigError(scope, field, `${JSON.stringify(this.cron)} is not a five-field cron schedule`,
-        'use "minute hour day-of-month month day-of-week", e.g. "0 0 * * *"');
-    }
-    return fields.join(' ');
+    return check.cronSchedule(scope, field, this.cron).trim().split(/\s+/).join(' ');
   }
 }
 

@@ -1,8 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { LinkerdConfigError } from '../errors';
 import { cloneJson } from '../json-clone';
 import { SynthChecks } from '../gitops/synth-checks';
+import { guardProps, required } from '../guards';
 import { ProxyBuilder } from '../proxy/proxy-builder';
 import { InstalledControlPlane, InstalledControlPlaneProps } from '../mesh/installed-control-plane';
 import { ILinkerdMesh, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from '../mesh/mesh';
@@ -10,6 +10,7 @@ import { meshNamespace, meshWorkload } from '../mesh/meshing';
 import * as check from '../validate';
 import { renderCertManagerObjects, renderIdentityObjects, resolveCertificates } from './certificates';
 import { controlPlaneContext } from './context';
+import { LINKERD_CONTROL_PLANE_PROPS } from './control-plane-guards';
 import { LinkerdControlPlaneProps } from './control-plane-props';
 import { renderDestination } from './destination';
 import { renderDisruptionBudgets } from './disruption-budgets';
@@ -59,7 +60,7 @@ export class LinkerdControlPlane extends Chart implements ILinkerdMesh {
 
   /** Enables injection for every pod of a namespace; see `ILinkerdMesh.meshNamespace`. */
   public meshNamespace(namespace: IConstruct, options?: MeshNamespaceOptions): NamespaceMesh {
-    return meshNamespace(namespace, options);
+    return meshNamespace(namespace, options, this);
   }
 
   /** Meshes one workload, by annotation or statically; see `ILinkerdMesh.meshWorkload`. */
@@ -70,9 +71,7 @@ export class LinkerdControlPlane extends Chart implements ILinkerdMesh {
   public constructor(scope: Construct, id: string, props: LinkerdControlPlaneProps) {
     super(scope, id);
     SynthChecks.of(this); // every synth of the app runs the library's checks
-    if (!props || !props.identity) {
-      throw new LinkerdConfigError(this, 'identity', 'is required', 'pass identity: { trustAnchors, issuer }');
-    }
+    guardProps(this, '', props, required(LINKERD_CONTROL_PLANE_PROPS));
     this.controlPlaneNamespace = check.dnsLabel(this, 'namespace', props.namespace ?? 'linkerd');
     const values = resolveControlPlaneValues(this, this.controlPlaneNamespace, props);
     this._values = values;

@@ -20,7 +20,7 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
     values.controllerLogLevel = check.oneOf(scope, 'controllerLogLevel', props.controllerLogLevel, ['panic', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']);
   }
   if (props.controllerLogFormat !== undefined) values.controllerLogFormat = check.oneOf(scope, 'controllerLogFormat', props.controllerLogFormat, ['plain', 'json']);
-  if (props.policyControllerLogLevel !== undefined) values.policyController.logLevel = props.policyControllerLogLevel;
+  if (props.policyControllerLogLevel !== undefined) values.policyController.logLevel = check.logFilter(scope, 'policyControllerLogLevel', props.policyControllerLogLevel);
 
   if (props.controllerReplicas !== undefined) values.controllerReplicas = check.positiveInteger(scope, 'controllerReplicas', props.controllerReplicas);
   if (props.podDisruptionBudget !== undefined) values.enablePodDisruptionBudget = props.podDisruptionBudget;
@@ -31,6 +31,11 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
   const rolling = (values.deploymentStrategy.rollingUpdate ?? {}) as Record<string, unknown>;
   if (props.rollingUpdateMaxUnavailable !== undefined) rolling.maxUnavailable = intOrPercent(scope, 'rollingUpdateMaxUnavailable', props.rollingUpdateMaxUnavailable);
   if (props.rollingUpdateMaxSurge !== undefined) rolling.maxSurge = intOrPercent(scope, 'rollingUpdateMaxSurge', props.rollingUpdateMaxSurge);
+  if (isZero(rolling.maxUnavailable) && isZero(rolling.maxSurge)) {
+    const which = props.rollingUpdateMaxSurge !== undefined ? 'rollingUpdateMaxSurge' : 'rollingUpdateMaxUnavailable';
+    throw new LinkerdConfigError(scope, which, 'rollingUpdateMaxUnavailable and rollingUpdateMaxSurge are both 0, so a rollout could never replace a pod; Kubernetes rejects such a Deployment',
+      'let one of them be above 0, e.g. rollingUpdateMaxSurge: 1');
+  }
   values.deploymentStrategy = { rollingUpdate: rolling };
   if (props.webhookFailurePolicy !== undefined) values.webhookFailurePolicy = check.oneOf(scope, 'webhookFailurePolicy', props.webhookFailurePolicy, ['Ignore', 'Fail']);
   if (props.revisionHistoryLimit !== undefined) values.revisionHistoryLimit = check.nonNegativeInteger(scope, 'revisionHistoryLimit', props.revisionHistoryLimit);
@@ -39,8 +44,8 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
   if (props.tolerations !== undefined) values.tolerations = props.tolerations.map((t) => structuredClone(t));
   if (props.priorityClassName !== undefined) values.priorityClassName = check.dnsSubdomain(scope, 'priorityClassName', props.priorityClassName);
   if (props.runtimeClassName !== undefined) values.runtimeClassName = check.dnsSubdomain(scope, 'runtimeClassName', props.runtimeClassName);
-  if (props.commonLabels !== undefined) values.commonLabels = labelMap(scope, 'commonLabels', props.commonLabels);
-  if (props.podLabels !== undefined) values.podLabels = labelMap(scope, 'podLabels', props.podLabels);
+  if (props.commonLabels !== undefined) values.commonLabels = labelMap(scope, 'commonLabels', props.commonLabels, true);
+  if (props.podLabels !== undefined) values.podLabels = labelMap(scope, 'podLabels', props.podLabels, true);
   if (props.podAnnotations !== undefined) {
     Object.keys(props.podAnnotations).forEach((k) => check.labelKey(scope, `podAnnotations.${k}`, k));
     values.podAnnotations = { ...props.podAnnotations };
@@ -62,14 +67,11 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
   if (props.identity.issuanceLifetime) {
     identity.issuer.issuanceLifetime = goDurationText(positive(scope, 'identity.issuanceLifetime', props.identity.issuanceLifetime));
   }
-  if (props.identity.clockSkewAllowance) identity.issuer.clockSkewAllowance = goDurationText(props.identity.clockSkewAllowance);
-
-  if (props.prometheusUrl !== undefined) {
-    if (!/^https?:\/\/[^\s]+$/.test(props.prometheusUrl)) {
-      throw new LinkerdConfigError(scope, 'prometheusUrl', `${JSON.stringify(props.prometheusUrl)} is not an http(s) URL`, 'use e.g. "http://prometheus.monitoring.svc.cluster.local:9090"');
-    }
-    values.prometheusUrl = props.prometheusUrl;
+  if (props.identity.clockSkewAllowance) {
+    identity.issuer.clockSkewAllowance = goDurationText(nonNegative(scope, 'identity.clockSkewAllowance', props.identity.clockSkewAllowance));
   }
+
+  if (props.prometheusUrl !== undefined) values.prometheusUrl = httpUrl(scope, 'prometheusUrl', props.prometheusUrl);
   const heartbeat = props.heartbeat ?? Heartbeat.daily();
   const seed = `${namespace}.${trustDomain}`;
   const schedule = heartbeat._schedule(scope, 'heartbeat', seed);
@@ -86,6 +88,13 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
     if (pm.scrapeInterval) values.podMonitor.scrapeInterval = goDurationText(pm.scrapeInterval);
     if (pm.scrapeTimeout) values.podMonitor.scrapeTimeout = goDurationText(pm.scrapeTimeout);
     if (pm.labels) values.podMonitor.labels = labelMap(scope, 'podMonitors.labels', pm.labels);
+    const interval = pm.scrapeInterval?.toMilliseconds({ integral: false }) ?? 10_000;
+    const timeout = pm.scrapeTimeout?.toMilliseconds({ integral: false }) ?? 10_000;
+    if (timeout > interval) {
+      throw new LinkerdConfigError(scope, pm.scrapeTimeout ? 'podMonitors.scrapeTimeout' : 'podMonitors.scrapeInterval',
+        `the scrape timeout ${values.podMonitor.scrapeTimeout} is longer than the scrape interval ${values.podMonitor.scrapeInterval}; Prometheus rejects the scrape configuration`,
+        'make scrapeTimeout at most scrapeInterval');
+    }
   }
   if (props.proxyInjector?.timeoutSeconds !== undefined) {
     const t = props.proxyInjector.timeoutSeconds;
@@ -98,11 +107,45 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
 }
 
 function positive(scope: IConstruct, field: string, d: Duration): Duration {
-  if (!(d.toMilliseconds() > 0)) {
-    throw new LinkerdConfigError(scope, field, `${d.toMilliseconds()}ms is not a positive duration`, 'use a duration longer than zero, e.g. Duration.hours(24)');
+  const ms = d.toMilliseconds({ integral: false });
+  if (!(ms > 0) || !Number.isInteger(ms)) {
+    throw new LinkerdConfigError(scope, field, `${ms}ms is not a positive whole number of milliseconds`, 'use a duration longer than zero, e.g. Duration.hours(24)');
   }
   return d;
 }
+
+function nonNegative(scope: IConstruct, field: string, d: Duration): Duration {
+  const ms = d.toMilliseconds({ integral: false });
+  if (!(ms >= 0) || !Number.isInteger(ms)) {
+    throw new LinkerdConfigError(scope, field, `${ms}ms is not a whole, non-negative number of milliseconds`, 'use e.g. Duration.seconds(20)');
+  }
+  return d;
+}
+
+function isZero(value: unknown): boolean {
+  return value === 0 || value === '0%';
+}
+
+/** An http(s) URL with a host, naming what is wrong otherwise. */
+function httpUrl(scope: IConstruct, field: string, text: string): string {
+  const example = 'use e.g. "http://prometheus.monitoring.svc.cluster.local:9090"';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new LinkerdConfigError(scope, field, `${check.formatValue(text)} is not a URL${/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? '' : ' (it has no scheme)'}`, example);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new LinkerdConfigError(scope, field, `${check.formatValue(text)} has the scheme ${url.protocol.slice(0, -1)}, not http or https`, example);
+  }
+  if (/\s/.test(text) || url.hostname === '') {
+    throw new LinkerdConfigError(scope, field, `${check.formatValue(text)} ${url.hostname === '' ? 'has no host' : 'contains whitespace'}`, example);
+  }
+  return text;
+}
+
+/** Label keys under these prefixes are set by the control plane for its own selectors and discovery. */
+const RESERVED_LABEL_PREFIXES = ['linkerd.io/', 'config.linkerd.io/'];
 
 function intOrPercent(scope: IConstruct, field: string, value: number | string): number | string {
   if (typeof value === 'number') return check.nonNegativeInteger(scope, field, value);
@@ -112,10 +155,14 @@ function intOrPercent(scope: IConstruct, field: string, value: number | string):
   return value;
 }
 
-function labelMap(scope: IConstruct, field: string, map: Record<string, string>): Record<string, string> {
+function labelMap(scope: IConstruct, field: string, map: Record<string, string>, reserved = false): Record<string, string> {
   for (const [k, v] of Object.entries(map)) {
     check.labelKey(scope, `${field}.${k}`, k);
     check.labelValue(scope, `${field}.${k}`, v);
+    if (reserved && RESERVED_LABEL_PREFIXES.some((p) => k.startsWith(p))) {
+      throw new LinkerdConfigError(scope, `${field}.${k}`, `${k} is a label the control plane sets itself (selectors and discovery rely on it); a second value would either break a Deployment's selector or be dropped`,
+        `remove it, or use a key outside ${RESERVED_LABEL_PREFIXES.join(' and ')}`);
+    }
   }
   return { ...map };
 }

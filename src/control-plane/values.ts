@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { valueAt, ValueOrigin } from '../proxy/proxy-combinations';
 import { applyProxySettings } from '../proxy/proxy-settings';
 import { cidrList, ImagePullPolicy, ProxySettings } from '../proxy/proxy-spec';
 import * as check from '../validate';
@@ -430,8 +431,7 @@ export function resolveMeshValues(scope: IConstruct, props: MeshValuesProps): Li
   if (props.cni !== undefined) values.cniEnabled = props.cni;
 
   if (props.registry !== undefined) {
-    const registry = props.registry.replace(/\/+$/, '');
-    check.imageName(scope, 'registry', `${registry}/controller`);
+    const registry = check.imageName(scope, 'registry', props.registry.replace(/\/+$/, ''));
     values.controllerImage = `${registry}/controller`;
     values.proxy.image.name = `${registry}/proxy`;
     (values.debugContainer as { image: { name: string } }).image.name = `${registry}/debug`;
@@ -440,6 +440,16 @@ export function resolveMeshValues(scope: IConstruct, props: MeshValuesProps): Li
   if (props.imagePullPolicy !== undefined) {
     values.imagePullPolicy = check.oneOf(scope, 'imagePullPolicy', props.imagePullPolicy, Object.values(ImagePullPolicy));
   }
-  if (props.proxy) applyProxySettings(scope, 'proxy', values, props.proxy);
+  if (props.proxy) applyProxySettings(scope, 'proxy', values, props.proxy, presetOrigin(values));
   return values;
+}
+
+/** Where a mesh-wide value comes from before the proxy settings: the CNI prop, the HA preset, or the chart default. */
+function presetOrigin(values: LinkerdValues): (path: string) => ValueOrigin {
+  const defaults = defaultValues();
+  return (path) => {
+    if (path === 'cniEnabled') return { own: false, field: 'cni', text: `cni: ${values.cniEnabled}` };
+    const preset = values.highAvailability === true && JSON.stringify(valueAt(values, path)) !== JSON.stringify(valueAt(defaults, path));
+    return { own: false, field: path, text: preset ? 'the highAvailability preset' : 'the default' };
+  };
 }

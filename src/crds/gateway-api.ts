@@ -6,6 +6,7 @@ import {
 import { hostnames } from './fragments/http-route';
 import { arr, JSONSchemaProps, obj, resource } from './schema';
 import { LinkerdConfigError } from '../errors';
+import { guardProps, is, required } from '../guards';
 
 const GROUP = 'gateway.networking.k8s.io';
 
@@ -149,7 +150,7 @@ export class GatewayApiCrds {
 
   /** The cluster has the Gateway API CRDs from elsewhere; nothing is emitted. */
   public static external(options: ExternalGatewayApiOptions): GatewayApiCrds {
-    return new GatewayApiCrds('external', options.version, []);
+    return new GatewayApiCrds('external', options?.version, []);
   }
 
   private constructor(
@@ -163,6 +164,7 @@ export class GatewayApiCrds {
 
   /** @internal Checks the version: Linkerd needs HTTPRoute and GRPCRoute v1, from Gateway API v1.1.1 on. */
   public _validate(scope: string | IConstruct, field: string): void {
+    guardProps(scope, `${field}.version`, this.version, required(is.string));
     const m = /^v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?$/.exec(this.version);
     if (!m) {
       throw new LinkerdConfigError(scope, `${field}.version`, `${JSON.stringify(this.version)} is not a Gateway API release`, 'use e.g. "v1.2.1"');

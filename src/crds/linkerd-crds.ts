@@ -16,6 +16,7 @@ import { SERVER_AUTHORIZATION_CRD } from './server-authorization';
 import { SERVICE_PROFILE_CRD } from './service-profile';
 import { LinkerdConfigError } from '../errors';
 import { cloneJson } from '../json-clone';
+import { guardProps, instanceOf, is, recordOf, struct } from '../guards';
 import { dnsLabel } from '../validate';
 import { CREATED_BY } from '../version';
 
@@ -100,6 +101,7 @@ export class LinkerdCrds extends Chart {
   public constructor(scope: Construct, id: string, props: LinkerdCrdsProps = {}) {
     super(scope, id, props);
     SynthChecks.of(this); // every synth of the app runs the library's checks
+    guardProps(this, '', props, LINKERD_CRDS_PROPS);
     if (props.namespace !== undefined) {
       throw new LinkerdConfigError(this, 'namespace', 'CustomResourceDefinitions are cluster-scoped', 'leave namespace unset');
     }
@@ -118,10 +120,19 @@ export class LinkerdCrds extends Chart {
  * their schemas without synthesizing a chart.
  */
 export function linkerdCrdManifests(options: LinkerdCrdManifestsOptions = {}): CrdManifest[] {
+  guardProps('linkerdCrdManifests', 'options', options, LINKERD_CRDS_PROPS);
   const namespace = dnsLabel('linkerdCrdManifests', 'controlPlaneNamespace', options.controlPlaneNamespace ?? DEFAULT_CONTROL_PLANE_NAMESPACE);
   options.gatewayApi?._validate('linkerdCrdManifests', 'gatewayApi');
   return renderAll(namespace, options.gatewayApi);
 }
+
+const LINKERD_CRDS_PROPS = struct<LinkerdCrdsProps>({
+  controlPlaneNamespace: is.string,
+  gatewayApi: instanceOf(GatewayApiCrds, 'GatewayApiCrds', 'GatewayApiCrds.bundled() or GatewayApiCrds.external({ version })'),
+  namespace: is.any,
+  labels: recordOf(is.string),
+  disableResourceNameHashes: is.boolean,
+}, 'a LinkerdCrdsProps');
 
 function renderAll(controlPlaneNamespace: string, gatewayApi?: GatewayApiCrds): CrdManifest[] {
   // A deep copy: the definitions share schema fragments, and callers may edit what they get.

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { describeObject, Finding, formatFinding, runChecks, Severity } from '../check';
+import { findingsError } from '../check/finding-source';
 import { LinkerdConfigError } from '../errors';
 import { objectKey } from './object-key';
 
@@ -146,12 +147,10 @@ export class SynthChecks extends Construct {
     });
     const failed = findings.filter((f) => f.severity === Severity.ERROR);
     if (failed.length > 0) {
-      const paths = new Map<string, string>();
-      for (const r of objects) if (!paths.has(describeObject(r.object))) paths.set(describeObject(r.object), r.path);
-      const where = (f: Finding) => (f.object && paths.get(f.object)) ?? this.node.root.node.path ?? '';
-      const fix = `correct the input, or suppress the code explicitly (${[...new Set(failed.map((f) => f.code))].join(', ')}) if it is intended`;
-      for (const f of failed) errors.push(`${where(f) || '<root>'}: ${f.field ?? f.code}: ${formatFinding(f)}. Fix: ${fix}`);
-      error ??= new LinkerdConfigError(where(failed[0]), failed[0].field ?? failed[0].code, failed.map(formatFinding).join('; '), fix);
+      // Named after the construct and the prop the user set, with each finding's own fix.
+      const mapped = findingsError(this.node.root, failed);
+      errors.push(mapped.message);
+      error ??= mapped;
     }
     return { warnings: findings.filter((f) => f.severity === Severity.WARNING), errors, error, objects: objects.length };
   }

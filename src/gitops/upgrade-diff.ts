@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { ParsedCertificate } from '../identity/certificate';
 import { pemBlocks } from '../identity/pem';
+import { compareText } from '../order';
 import { apiGroupOf, objectKey } from './object-key';
 import { SyncWaves } from './sync-waves';
 
@@ -77,7 +78,7 @@ export class UpgradeDiff {
     for (const [key, o] of before) {
       if (!after.has(key)) changes.push({ change: removed(o), wave: waves.waveOf(o), key });
     }
-    this.changes = changes.sort((a, b) => a.wave - b.wave || a.key.localeCompare(b.key)).map((c) => c.change);
+    this.changes = changes.sort((a, b) => a.wave - b.wave || compareText(a.key, b.key)).map((c) => c.change);
   }
 
   /** Whether anything differs. */

@@ -1,6 +1,8 @@
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { guardProps, is, required } from '../guards';
 import * as check from '../validate';
+import { CERT_MANAGER_CA_ISSUER_PROPS, CERT_MANAGER_SELF_SIGNED_ISSUER_PROPS } from './identity-guards';
 import { IdentityManifest } from './manifest';
 
 /** The `issuerRef` of a cert-manager Certificate. */
@@ -75,12 +77,12 @@ const GROUP = 'cert-manager.io';
 export abstract class CertManagerIssuer {
   /** An `Issuer` of type CA in the control-plane namespace, signing with the CA in `secretName`. */
   public static ca(props: CertManagerCaIssuerProps): CertManagerIssuer {
-    return new OwnedIssuer('Issuer', props.name ?? props.secretName, { ca: { secretName: props.secretName } }, false, 'secretName');
+    return new OwnedIssuer('Issuer', props, false);
   }
 
   /** A `ClusterIssuer` of type CA, signing with the CA in `secretName` of cert-manager's cluster resource namespace. */
   public static clusterCa(props: CertManagerCaIssuerProps): CertManagerIssuer {
-    return new OwnedIssuer('ClusterIssuer', props.name ?? props.secretName, { ca: { secretName: props.secretName } }, false, 'secretName');
+    return new OwnedIssuer('ClusterIssuer', props, false);
   }
 
   /**
@@ -89,7 +91,7 @@ export abstract class CertManagerIssuer {
    * into the webhook's caBundle). For webhook serving certificates only.
    */
   public static selfSigned(props: CertManagerSelfSignedIssuerProps = {}): CertManagerIssuer {
-    return new OwnedIssuer('Issuer', props.name ?? 'linkerd-self-signed', { selfSigned: {} }, true, 'name');
+    return new OwnedIssuer('Issuer', props, true);
   }
 
   /** An `Issuer` of that name in the control-plane namespace, managed elsewhere. */
@@ -109,26 +111,36 @@ export abstract class CertManagerIssuer {
 class OwnedIssuer extends CertManagerIssuer {
   public constructor(
     private readonly kind: 'Issuer' | 'ClusterIssuer',
-    private readonly name: string,
-    private readonly spec: Record<string, unknown>,
+    private readonly props: CertManagerCaIssuerProps | CertManagerSelfSignedIssuerProps,
     private readonly selfSigned: boolean,
-    private readonly nameField: string,
   ) {
     super();
   }
 
   public bind(scope: IConstruct, context: CertManagerIssuerBindContext): BoundCertManagerIssuer {
-    check.dnsSubdomain(scope, `${context.field}.${this.nameField}`, this.name);
-    const secretName = (this.spec.ca as { secretName?: string } | undefined)?.secretName;
-    if (secretName !== undefined) check.dnsSubdomain(scope, `${context.field}.secretName`, secretName);
+    const field = context.field;
+    let name: string;
+    let spec: Record<string, unknown>;
+    if (this.selfSigned) {
+      const props = (this.props ?? {}) as CertManagerSelfSignedIssuerProps;
+      guardProps(scope, field, props, CERT_MANAGER_SELF_SIGNED_ISSUER_PROPS);
+      name = check.dnsSubdomain(scope, `${field}.name`, props.name ?? 'linkerd-self-signed');
+      spec = { selfSigned: {} };
+    } else {
+      const props = this.props as CertManagerCaIssuerProps;
+      guardProps(scope, field, props, required(CERT_MANAGER_CA_ISSUER_PROPS));
+      check.dnsSubdomain(scope, `${field}.secretName`, props.secretName);
+      name = check.dnsSubdomain(scope, props.name === undefined ? `${field}.secretName` : `${field}.name`, props.name ?? props.secretName);
+      spec = { ca: { secretName: props.secretName } };
+    }
     return {
-      issuerRef: { name: this.name, kind: this.kind, group: GROUP },
+      issuerRef: { name, kind: this.kind, group: GROUP },
       manifest: {
         apiVersion: `${GROUP}/v1`,
         kind: this.kind,
-        name: this.name,
+        name,
         namespace: this.kind === 'Issuer' ? context.namespace : undefined,
-        body: { spec: structuredClone(this.spec) },
+        body: { spec },
       },
       selfSigned: this.selfSigned,
     };
@@ -141,6 +153,7 @@ class ReferencedIssuer extends CertManagerIssuer {
   }
 
   public bind(scope: IConstruct, context: CertManagerIssuerBindContext): BoundCertManagerIssuer {
+    guardProps(scope, context.field, this.name, is.string);
     if (typeof this.name !== 'string' || this.name.length === 0) {
       throw new LinkerdConfigError(scope, context.field, `${JSON.stringify(this.name)} is not the name of a cert-manager ${this.kind}`,
         `name an existing ${this.kind}, e.g. CertManagerIssuer.from${this.kind}Name("linkerd-trust-anchor")`);

@@ -1,11 +1,15 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { guardProps } from '../guards';
 import * as check from '../validate';
 import {
   CertificateAndKeyPem, chainToAnchor, KeyUsage, ParsedCertificate, parseCertificates,
 } from './certificate';
 import { CertManagerIssuer } from './cert-manager-issuer';
+import {
+  CERT_MANAGER_ISSUER_CERTIFICATE_PROPS, CERTIFICATE_AND_KEY_PEM, EXISTING_ISSUER_SECRET_PROPS, GENERATED_ISSUER_PROPS,
+} from './identity-guards';
 import { issueCertificate } from './issue-certificate';
 import { KeyMaterial } from './key-material';
 import { IdentityManifest } from './manifest';
@@ -173,7 +177,7 @@ export abstract class IssuerCertificate {
    * `tls.key`, `ca.crt`) in the control-plane namespace. Nothing is emitted for the issuer.
    */
   public static external(): IssuerCertificate {
-    return new ExternalIssuerCertificate('kubernetes.io/tls');
+    return new ExternalIssuerCertificate({ scheme: 'kubernetes.io/tls' });
   }
 
   /**
@@ -182,7 +186,7 @@ export abstract class IssuerCertificate {
    * private key is emitted; the identity controller reads the keys `scheme` names.
    */
   public static fromExistingSecret(props: ExistingIssuerSecretProps = {}): IssuerCertificate {
-    return new ExternalIssuerCertificate(props.scheme ?? 'kubernetes.io/tls');
+    return new ExternalIssuerCertificate(props);
   }
 
   /**
@@ -284,6 +288,7 @@ class PemIssuerCertificate extends IssuerCertificate {
   }
 
   public bind(scope: IConstruct, context: IssuerCertificateBindContext): BoundIssuerCertificate {
+    guardProps(scope, context.field, this.props, CERTIFICATE_AND_KEY_PEM);
     const certificates = parseCertificates(scope, `${context.field}.certificatePem`, this.props.certificatePem);
     validateIssuer(scope, context.field, certificates, this.props, context.anchors, context.issuanceLifetime);
     return {
@@ -302,6 +307,7 @@ class GeneratedIssuerCertificate extends IssuerCertificate {
 
   public bind(scope: IConstruct, context: IssuerCertificateBindContext): BoundIssuerCertificate {
     const field = context.field;
+    guardProps(scope, field, this.props, GENERATED_ISSUER_PROPS);
     const keyMaterial = requireKeyMaterial(scope, context.keyMaterial, `${field}: IssuerCertificate.generated()`);
     const signers = context.anchors.signers ?? [];
     const chosen = this.props.signedBy === undefined
@@ -357,12 +363,13 @@ class GeneratedIssuerCertificate extends IssuerCertificate {
 }
 
 class ExternalIssuerCertificate extends IssuerCertificate {
-  public constructor(private readonly scheme: IssuerScheme) {
+  public constructor(private readonly props: ExistingIssuerSecretProps) {
     super();
   }
 
   public bind(scope: IConstruct, context: IssuerCertificateBindContext): BoundIssuerCertificate {
-    return { scheme: check.oneOf(scope, `${context.field}.scheme`, this.scheme, ['kubernetes.io/tls', 'linkerd.io/tls']) };
+    guardProps(scope, context.field, this.props, EXISTING_ISSUER_SECRET_PROPS);
+    return { scheme: check.oneOf(scope, `${context.field}.scheme`, this.props?.scheme ?? 'kubernetes.io/tls', ['kubernetes.io/tls', 'linkerd.io/tls']) };
   }
 }
 
@@ -376,9 +383,7 @@ class CertManagerIssuerCertificate extends IssuerCertificate {
 
   public bind(scope: IConstruct, context: IssuerCertificateBindContext): BoundIssuerCertificate {
     const field = context.field;
-    if (!(this.props?.issuer instanceof CertManagerIssuer)) {
-      throw new LinkerdConfigError(scope, `${field}.issuer`, 'is required', 'pass issuer: CertManagerIssuer.ca({ secretName: "linkerd-trust-anchor" }) or another CertManagerIssuer');
-    }
+    guardProps(scope, field, this.props, CERT_MANAGER_ISSUER_CERTIFICATE_PROPS);
     const issuer = this.props.issuer.bind(scope, { field: `${field}.issuer`, namespace: context.controlPlaneNamespace });
     if (issuer.selfSigned) {
       throw new LinkerdConfigError(scope, `${field}.issuer`,

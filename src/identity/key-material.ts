@@ -1,6 +1,8 @@
 import { hkdfSync } from 'node:crypto';
 import { LinkerdConfigError } from '../errors';
 import { scalarFromBytes } from './ecdsa-p256';
+import { guardProps, required } from '../guards';
+import { SEED_KEY_MATERIAL_PROPS, STATE_DIRECTORY_OPTIONS } from './identity-guards';
 import { EcdsaP256Key } from './private-key';
 import { parseNotBefore } from './source-support';
 import { StateDirectory } from './state-directory';
@@ -97,6 +99,7 @@ class SeedKeyMaterial extends KeyMaterial {
 
   public constructor(props: SeedKeyMaterialProps) {
     super();
+    guardProps(SCOPE, '', props, required(SEED_KEY_MATERIAL_PROPS));
     if (typeof props.seed !== 'string' || [...props.seed].length < 16) {
       throw new LinkerdConfigError(SCOPE, 'seed', 'is shorter than 16 characters',
         'use at least 16 characters, better 32 or more random ones (e.g. from "openssl rand -base64 32"), kept in a secret store');
@@ -128,6 +131,7 @@ class StateDirectoryKeyMaterial extends KeyMaterial {
 
   public constructor(directory: string, options: StateDirectoryKeyMaterialOptions) {
     super();
+    guardProps('KeyMaterial.fromStateDirectory', 'options', options, STATE_DIRECTORY_OPTIONS);
     this.state = StateDirectory.open(directory, options.create ?? true);
     this.start = parseNotBefore(options.notBefore ?? this.state.createdAt, 'KeyMaterial.fromStateDirectory');
   }

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LinkerdConfigError } from '../errors';
 import { EcdsaP256Key } from './private-key';
+import { compareText } from '../order';
 
 /**
  * The files behind `KeyMaterial.fromStateDirectory`. Internal to `src/identity/`: not re-exported.
@@ -155,7 +156,7 @@ export class StateDirectory {
     // Re-read before writing, so that keys another synth added meanwhile are kept.
     const current = StateDirectory.read(path.join(this.root, STATE_FILE));
     this.state = { ...current, keys: { ...current.keys, [label]: { file: relative, publicKey: hex(key.publicKey) } } };
-    const sorted = { ...this.state, keys: Object.fromEntries(Object.entries(this.state.keys).sort(([a], [b]) => a.localeCompare(b))) };
+    const sorted = { ...this.state, keys: Object.fromEntries(Object.entries(this.state.keys).sort(([a], [b]) => compareText(a, b))) };
     writeAtomically(path.join(this.root, STATE_FILE), `${JSON.stringify(sorted, null, 2)}\n`, 0o600);
     return key;
   }

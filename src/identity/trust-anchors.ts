@@ -1,9 +1,11 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { guardProps } from '../guards';
 import * as check from '../validate';
 import { CertificateAndKeyPem, KeyUsage, ParsedCertificate, parseCertificates } from './certificate';
 import { issueCertificate } from './issue-certificate';
+import { GENERATED_TRUST_ANCHORS_PROPS } from './identity-guards';
 import { KeyMaterial } from './key-material';
 import { PrivateKeyEncoding } from './private-key';
 import { parseNotBefore, requireKeyMaterial, validityEnd } from './source-support';
@@ -180,6 +182,7 @@ class GeneratedTrustAnchors extends TrustAnchors {
   }
 
   public bind(scope: IConstruct, context: TrustAnchorsBindContext): BoundTrustAnchors {
+    guardProps(scope, context.field, this.props, GENERATED_TRUST_ANCHORS_PROPS);
     const keyMaterial = requireKeyMaterial(scope, this.props.keyMaterial ?? context.keyMaterial, `${context.field}: TrustAnchors.generated()`);
     const commonName = check.dnsSubdomain(scope, `${context.field}.commonName`, this.props.commonName ?? 'root.linkerd.cluster.local');
     const ownStart = this.props.notBefore === undefined ? undefined

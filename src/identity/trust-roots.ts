@@ -1,6 +1,8 @@
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { guardProps } from '../guards';
 import * as check from '../validate';
+import { TRUST_MANAGER_BUNDLE_PROPS } from './identity-guards';
 import { IdentityManifest } from './manifest';
 
 /** A key of a Secret or ConfigMap in trust-manager's trust namespace. */
@@ -113,6 +115,7 @@ class TrustManagerTrustRoots extends TrustRootsConfigMap {
 
   public bind(scope: IConstruct, context: TrustRootsBindContext): BoundTrustRoots {
     const field = context.field;
+    guardProps(scope, field, this.props, TRUST_MANAGER_BUNDLE_PROPS);
     const refs = (what: 'secretSources' | 'configMapSources') => (this.props[what] ?? []).map((r, i) => {
       check.dnsSubdomain(scope, `${field}.${what}[${i}].name`, r?.name);
       if (typeof r.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(r.key)) {

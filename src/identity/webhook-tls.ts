@@ -1,11 +1,15 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { guardProps, is } from '../guards';
 import * as check from '../validate';
 import {
   CertificateAndKeyPem, chainToAnchor, ExtendedKeyUsage, KeyUsage, parseCertificates,
 } from './certificate';
 import { CertManagerIssuer } from './cert-manager-issuer';
+import {
+  CERT_MANAGER_WEBHOOK_TLS_PROPS, EXTERNAL_WEBHOOK_TLS_PROPS, GENERATED_WEBHOOK_TLS_PROPS, WEBHOOK_TLS_PEM_PROPS,
+} from './identity-guards';
 import { issueCertificate } from './issue-certificate';
 import { KeyMaterial } from './key-material';
 import { IdentityManifest } from './manifest';
@@ -204,6 +208,7 @@ class GeneratedWebhookTls extends WebhookTls {
 
   public bind(scope: IConstruct, context: WebhookTlsBindContext): BoundWebhookTls {
     const field = context.field;
+    guardProps(scope, field, this.props, GENERATED_WEBHOOK_TLS_PROPS);
     const keyMaterial = requireKeyMaterial(scope, context.keyMaterial, `${field}: WebhookTls.generated() (the default)`);
     const name = check.dnsSubdomain(scope, field, dnsName(context));
     const encoding = this.props.keyEncoding ?? PrivateKeyEncoding.PKCS8;
@@ -240,6 +245,7 @@ class PemWebhookTls extends WebhookTls {
 
   public bind(scope: IConstruct, context: WebhookTlsBindContext): BoundWebhookTls {
     const field = context.field;
+    guardProps(scope, field, this.props, WEBHOOK_TLS_PEM_PROPS);
     const certField = `${field}.certificatePem`;
     const keyField = `${field}.privateKeyPem`;
     const expected = dnsName(context);
@@ -292,6 +298,7 @@ class InjectedWebhookTls extends WebhookTls {
   public bind(scope: IConstruct, context: WebhookTlsBindContext): BoundWebhookTls {
     const field = `${context.field}.${this.what}`;
     const kind = this.fromSecret ? 'Secret' : 'Certificate';
+    guardProps(scope, field, this.reference, is.string);
     const parts = typeof this.reference === 'string' ? this.reference.split('/') : [];
     if (parts.length !== 2 || !parts[0] || !parts[1]) {
       throw new LinkerdConfigError(scope, field, `${JSON.stringify(this.reference)} is not written as "<namespace>/<name>"`,
@@ -309,6 +316,7 @@ class ExternalWebhookTls extends WebhookTls {
   }
 
   public bind(scope: IConstruct, context: WebhookTlsBindContext): BoundWebhookTls {
+    guardProps(scope, context.field, this.props, EXTERNAL_WEBHOOK_TLS_PROPS);
     parseCertificates(scope, `${context.field}.caBundlePem`, this.props.caBundlePem);
     return { caBundlePem: this.props.caBundlePem };
   }
@@ -321,9 +329,7 @@ class CertManagerWebhookTls extends WebhookTls {
 
   public bind(scope: IConstruct, context: WebhookTlsBindContext): BoundWebhookTls {
     const field = context.field;
-    if (!(this.props?.issuer instanceof CertManagerIssuer)) {
-      throw new LinkerdConfigError(scope, `${field}.issuer`, 'is required', 'pass issuer: CertManagerIssuer.selfSigned() or another CertManagerIssuer');
-    }
+    guardProps(scope, field, this.props, CERT_MANAGER_WEBHOOK_TLS_PROPS);
     const name = check.dnsSubdomain(scope, field, dnsName(context));
     const accepted = acceptedEncodings(context);
     if (!accepted.includes(PrivateKeyEncoding.PKCS8)) {

@@ -3,6 +3,8 @@ import { SynthChecks } from '../gitops/synth-checks';
 import { LinkerdValues, MeshValuesProps, resolveMeshValues } from '../control-plane/values';
 import { KeyMaterial, TrustAnchors } from '../identity';
 import { cloneJson } from '../json-clone';
+import { INSTALLED_CONTROL_PLANE_PROPS } from '../control-plane/control-plane-guards';
+import { guardProps } from '../guards';
 import * as check from '../validate';
 import { ILinkerdMesh, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from './mesh';
 import { meshNamespace, meshWorkload } from './meshing';
@@ -33,6 +35,7 @@ export class InstalledControlPlane extends Construct implements ILinkerdMesh {
   public constructor(scope: Construct, id: string, props: InstalledControlPlaneProps = {}) {
     super(scope, id);
     SynthChecks.of(this); // every synth of the app runs the library's checks
+    guardProps(this, '', props, INSTALLED_CONTROL_PLANE_PROPS);
     this.controlPlaneNamespace = check.dnsLabel(this, 'namespace', props.namespace ?? 'linkerd');
     const values = resolveMeshValues(this, props);
     const anchors = props.identity?.trustAnchors;
@@ -47,7 +50,7 @@ export class InstalledControlPlane extends Construct implements ILinkerdMesh {
   }
 
   public meshNamespace(namespace: IConstruct, options?: MeshNamespaceOptions): NamespaceMesh {
-    return meshNamespace(namespace, options);
+    return meshNamespace(namespace, options, this);
   }
 
   public meshWorkload(workload: IConstruct, options?: MeshWorkloadOptions): WorkloadMesh {

@@ -3,7 +3,12 @@ import { IConstruct } from 'constructs';
 import type { LinkerdValues } from '../control-plane/values';
 import { LinkerdConfigError } from '../errors';
 import { cloneJson } from '../json-clone';
-import { INJECT_ANNOTATION, proxySettingAnnotations, SettingAnnotation } from '../proxy/proxy-settings';
+import { enumOf, guardProps, is, required, struct } from '../guards';
+import { LabelSelectorJson, selectorMatches } from '../policy/label-selector';
+import { CombinationLevel, checkProxyCombinations, OriginTracker, ValueOrigin } from '../proxy/proxy-combinations';
+import {
+  applyPodSettings, INJECT_ANNOTATION, InjectionState, KNOWN_ANNOTATIONS, PodSetting, proxySettingAnnotations, SettingAnnotation,
+} from '../proxy/proxy-settings';
 import { injectStatically, skipReason } from './injector';
 import { ILinkerdMesh, MeshMode, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from './mesh';
 import { INJECTABLE_KINDS, locatePodTemplate } from './pod-template';
@@ -16,6 +21,16 @@ import { passIndex } from './render-pass';
  */
 
 const MESHED = new WeakSet<ApiObject>();
+
+const NAMESPACE_OPTIONS = struct<MeshNamespaceOptions>({ proxy: is.object }, 'a MeshNamespaceOptions ({ proxy })');
+const WORKLOAD_OPTIONS = struct<MeshWorkloadOptions>({
+  mode: enumOf('MeshMode', MeshMode as unknown as Record<string, string>), proxy: is.object,
+}, 'a MeshWorkloadOptions ({ mode, proxy })');
+
+/** Fails unless the first argument of a meshing call is a construct, naming the mesh. */
+function guardTarget(mesh: ILinkerdMesh | undefined, what: string, target: unknown): void {
+  guardProps(mesh ?? 'meshing', what, target, required(is.construct));
+}
 
 function apiObjectOf(scope: IConstruct, what: string): ApiObject {
   try {
@@ -56,13 +71,16 @@ function asMap(settings: readonly SettingAnnotation[]): { annotations: Record<st
   return { annotations, props };
 }
 
-/** See `ILinkerdMesh.meshNamespace`. */
-export function meshNamespace(namespace: IConstruct, options: MeshNamespaceOptions = {}): NamespaceMesh {
+/** See `ILinkerdMesh.meshNamespace`; `mesh` is the mesh whose values the namespace settings are checked against. */
+export function meshNamespace(namespace: IConstruct, options: MeshNamespaceOptions = {}, mesh?: ILinkerdMesh): NamespaceMesh {
+  guardTarget(mesh, 'namespace', namespace);
+  guardProps(namespace, '', options, NAMESPACE_OPTIONS);
   const obj = apiObjectOf(namespace, 'namespace');
   if (obj.kind !== 'Namespace') {
     throw new LinkerdConfigError(namespace, 'namespace', `is a ${obj.kind}, not a Namespace`, 'mesh workloads with meshWorkload');
   }
   const settings = proxySettingAnnotations(namespace, 'proxy', options.proxy ?? {}, 'namespace');
+  if (mesh) checkEffectiveSettings(namespace, 'namespace', mesh, valuesOf(mesh), [settingsLayer(settings)]);
   const { annotations, props } = asMap(settings);
   annotations[INJECT_ANNOTATION] ??= 'enabled';
   claim(namespace, obj);
@@ -97,6 +115,8 @@ const MESH_VALUES = new WeakMap<ILinkerdMesh, LinkerdValues>();
 
 /** See `ILinkerdMesh.meshWorkload`. */
 export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: MeshWorkloadOptions = {}): WorkloadMesh {
+  guardTarget(mesh, 'workload', workload);
+  guardProps(workload, '', options, WORKLOAD_OPTIONS);
   const obj = apiObjectOf(workload, 'workload');
   const mode = options.mode ?? MeshMode.WEBHOOK;
   if (!Object.values(MeshMode).includes(mode)) {
@@ -111,7 +131,8 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
       'use MeshMode.WEBHOOK, which meshes the pods this object creates');
   }
   const settings = proxySettingAnnotations(workload, 'proxy', options.proxy ?? {}, 'workload');
-  const values = mode === MeshMode.STATIC ? valuesOf(mesh) : undefined;
+  const meshValues = valuesOf(mesh);
+  const values = mode === MeshMode.STATIC ? meshValues : undefined;
   if (values && values.identityTrustAnchorsPEM === '') {
     throw new LinkerdConfigError(workload, 'mode', `static injection needs the trust anchors of the mesh, and ${mesh.node.path} has none`,
       'give identity.trustAnchors to LinkerdControlPlane.fromInstalled, or use MeshMode.WEBHOOK');
@@ -129,6 +150,16 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
     const skip = skipReason(pod, values);
     result._skipped(skip);
     if (skip) return json;
+    const ns = json.metadata?.namespace as string | undefined;
+    // Static injection reads the Namespace object's annotations, as the injector would; webhook
+    // mode does not look the namespace up (a search of the whole app per workload).
+    const nsAnnotations = mode === MeshMode.STATIC && ns !== undefined ? namespaceAnnotations(workload, ns) : undefined;
+    if (mode === MeshMode.WEBHOOK) checkInjectorSees(workload, mesh, meshValues, ns, pod.metadata.labels ?? {});
+    checkEffectiveSettings(workload, 'pod', mesh, meshValues, [
+      ...(nsAnnotations ? [annotationLayer(nsAnnotations.annotations, nsAnnotations.description, true)] : []),
+      annotationLayer(withoutKeys(pod.metadata.annotations ?? {}, settings), `the pod template of ${obj.kind} ${obj.name}`, false),
+      settingsLayer(settings),
+    ]);
     if (mode === MeshMode.WEBHOOK) {
       const { annotations, props } = asMap(settings);
       // A pod already enabled on its own keeps its own value; ingress mode is the setting's.
@@ -150,7 +181,7 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
       workloadNamespace: namespace,
       pod,
       settings,
-      namespace: namespaceAnnotations(workload, namespace),
+      namespace: nsAnnotations,
     });
     return json;
   });
@@ -173,4 +204,78 @@ function namespaceObjects(root: IConstruct): Map<string, ApiObject> {
     }
     return byName;
   });
+}
+
+/**
+ * Webhook mode relies on the proxy injector seeing the pod: its namespaceSelector leaves out
+ * namespaces labelled `config.linkerd.io/admission-webhooks: disabled` (the control plane's own)
+ * and kube-system and cert-manager, and its objectSelector leaves out control-plane pods. A pod
+ * it never sees is admitted without a proxy.
+ */
+function checkInjectorSees(workload: IConstruct, mesh: ILinkerdMesh, values: LinkerdValues, namespace: string | undefined, podLabels: Record<string, string>): void {
+  const injector = values.proxyInjector as { namespaceSelector?: LabelSelectorJson; objectSelector?: LabelSelectorJson };
+  // The control plane's namespace carries the label that turns the webhooks off for it.
+  const nsLabels: Record<string, string> = namespace === undefined ? {} : {
+    'kubernetes.io/metadata.name': namespace,
+    ...(namespace === mesh.controlPlaneNamespace ? { 'config.linkerd.io/admission-webhooks': 'disabled' } : {}),
+  };
+  if (namespace !== undefined && !selectorMatches(injector.namespaceSelector, nsLabels)) {
+    throw new LinkerdConfigError(workload, 'mode', `the proxy injector's namespaceSelector leaves out namespace ${namespace}, so in webhook mode its pods would be admitted without a proxy`,
+      'use MeshMode.STATIC for this workload, or run it in a namespace the injector serves (not the control plane\'s, kube-system or cert-manager)');
+  }
+  if (!selectorMatches(injector.objectSelector, podLabels)) {
+    throw new LinkerdConfigError(workload, 'mode', 'the pod template carries a label the proxy injector\'s objectSelector leaves out (linkerd.io/control-plane-component or linkerd.io/cni-resource), so in webhook mode its pods would be admitted without a proxy',
+      'remove that label from the pod template, or use MeshMode.STATIC');
+  }
+}
+
+/** Settings of one level, with where they came from. */
+interface SettingsLayer {
+  readonly settings: ReadonlyMap<string, PodSetting>;
+  origin(key: string, prop: string): ValueOrigin;
+}
+
+function settingsLayer(settings: readonly SettingAnnotation[]): SettingsLayer {
+  return {
+    settings: new Map(settings.map((s) => [s.key, { text: s.text, source: 'annotation' as const }])),
+    origin: (_key, prop) => ({ own: true, field: `proxy.${prop}`, text: `proxy.${prop}` }),
+  };
+}
+
+/** Hand-written annotations of a namespace (only those pods inherit) or a pod template, as the injector reads them. */
+function annotationLayer(annotations: Record<string, string>, where: string, inheritedOnly: boolean): SettingsLayer {
+  const settings = new Map<string, PodSetting>();
+  for (const [key, text] of Object.entries(annotations)) {
+    const known = KNOWN_ANNOTATIONS.get(key);
+    if (!known?.row || (inheritedOnly && !known.inherited) || typeof text !== 'string' || !known.row.codec.accepts(text)) continue;
+    settings.set(key, { text, source: 'annotation' });
+  }
+  return { settings, origin: (key) => ({ own: true, field: `annotation ${key} of ${where}`, text: `annotation ${key} of ${where}` }) };
+}
+
+function withoutKeys(annotations: Record<string, string>, settings: readonly SettingAnnotation[]): Record<string, string> {
+  const own = new Set(settings.map((s) => s.key));
+  return Object.fromEntries(Object.entries(annotations).filter(([k]) => !own.has(k)));
+}
+
+/**
+ * Applies the levels' settings over the mesh-wide values as the injector does (later levels win)
+ * and fails on a combination Kubernetes would reject or Linkerd would ignore, naming the setting
+ * of these levels involved and where the other value comes from.
+ */
+function checkEffectiveSettings(scope: IConstruct, level: CombinationLevel, mesh: ILinkerdMesh, meshValues: LinkerdValues, layers: SettingsLayer[]): void {
+  const values = cloneJson(meshValues);
+  const meshOrigin = (path: string): ValueOrigin => ({ own: false, field: path, text: path === 'cniEnabled' ? `cni of ${mesh.node.path}` : `the mesh-wide value of ${mesh.node.path}` });
+  const tracker = new OriginTracker(values, meshOrigin);
+  const merged = new Map<string, PodSetting>();
+  const originOf = new Map<string, SettingsLayer>();
+  for (const layer of layers) {
+    for (const [key, setting] of layer.settings) {
+      merged.set(key, setting);
+      originOf.set(key, layer);
+    }
+  }
+  const state: InjectionState = { values, debugSidecar: false, namedPorts: {} };
+  applyPodSettings(state, merged, (row, key) => tracker.step(originOf.get(key)!.origin(key, row.prop)));
+  checkProxyCombinations(scope, level, values, tracker.origin);
 }

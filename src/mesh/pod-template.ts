@@ -42,6 +42,7 @@ export function locatePodTemplate(object: Record<string, any>, options: { readon
   if (typeof template !== 'object' || template === null) return undefined;
   const spec = template.spec;
   if (typeof spec !== 'object' || spec === null || !Array.isArray(spec.containers)) return undefined;
-  const metadata = template.metadata ?? (options.readOnly ? {} : (template.metadata = {}));
+  const existing = typeof template.metadata === 'object' && template.metadata !== null ? template.metadata : undefined;
+  const metadata = existing ?? (options.readOnly ? {} : (template.metadata = {}));
   return { metadata, spec, path: path.join('.') };
 }

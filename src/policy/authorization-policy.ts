@@ -9,6 +9,7 @@ import { MeshTlsAuthentication } from './meshtls-authentication';
 import { NetworkAuthentication } from './network-authentication';
 import { NamespaceRef, resolveRef, ServiceAccountRef } from './references';
 import { Server } from './server';
+import { AUTHORIZATION_POLICY_PROPS } from './policy-guards';
 
 /** What an AuthorizationPolicy opens: a Server, an inbound route, or every Server of a namespace. */
 export type AuthorizationTarget = Server | HttpRoute | GatewayHttpRoute | GatewayGrpcRoute | NamespaceRef | IConstruct;
@@ -39,7 +40,7 @@ export class AuthorizationPolicy extends PolicyResource {
   private readonly authentications: RequiredAuthentication[];
 
   public constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new (CheckedAuthorizationPolicy())(s, i, { metadata, spec }), (self) => targetNamespace(self, props.target));
+    super(scope, id, props, AUTHORIZATION_POLICY_PROPS, (s, i, metadata, spec) => new (CheckedAuthorizationPolicy())(s, i, { metadata, spec }), (self) => targetNamespace(self, props.target));
     this.target = props.target;
     this.authentications = [...(props.requiredAuthentications ?? [])];
     this.renderSpec();

@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SynthChecks } from '../gitops/synth-checks';
+import { Guard, guardProps, required } from '../guards';
 import * as check from '../validate';
 
 /** Props every policy resource accepts. */
@@ -52,11 +53,13 @@ export abstract class PolicyResource extends Construct {
   /** The Kubernetes object. */
   public readonly apiObject: ApiObject;
 
-  protected constructor(scope: Construct, id: string, props: PolicyResourceProps,
+  protected constructor(scope: Construct, id: string, props: PolicyResourceProps, guard: Guard,
     create: (scope: Construct, id: string, metadata: ApiObjectMetadata, spec: any) => ApiObject,
     defaultNamespace?: (self: Construct) => string | undefined) {
     super(scope, id);
     SynthChecks.of(this); // every synth of the app runs the library's checks
+    // Before anything reads a prop: JavaScript callers may pass anything.
+    guardProps(this, '', props, required(guard));
     // Always called: constructs resolve their targets in it.
     const fallback = defaultNamespace?.(this);
     const metadata: ApiObjectMetadata = { ...props.metadata, namespace: props.metadata?.namespace ?? fallback };

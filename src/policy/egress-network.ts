@@ -5,6 +5,7 @@ import * as check from '../validate';
 import { lazyChecked, PolicyResource, PolicyResourceProps } from './base';
 import { parseNetworks } from './cidr';
 import { Network } from './network-authentication';
+import { EGRESS_NETWORK_PROPS } from './policy-guards';
 
 /** What happens to egress traffic no route of the EgressNetwork matches. */
 export enum EgressTrafficPolicy {
@@ -36,7 +37,7 @@ export class EgressNetwork extends PolicyResource {
   private readonly networks?: Network[];
 
   public constructor(scope: Construct, id: string, props: EgressNetworkProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new (CheckedEgressNetwork())(s, i, { metadata, spec }));
+    super(scope, id, props, EGRESS_NETWORK_PROPS, (s, i, metadata, spec) => new (CheckedEgressNetwork())(s, i, { metadata, spec }));
     this.trafficPolicy = check.oneOf(this, 'trafficPolicy', props.trafficPolicy, Object.values(EgressTrafficPolicy));
     if (props.networks !== undefined) {
       if (props.networks.length === 0) {

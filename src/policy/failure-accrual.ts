@@ -1,7 +1,9 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { guardProps } from '../guards';
 import { annotationDuration } from './duration-text';
+import { FAILURE_ACCRUAL_OPTIONS } from './policy-guards';
 
 /** Settings of the consecutive-failures breaker. */
 export interface ConsecutiveFailureAccrualOptions {
@@ -44,7 +46,8 @@ export class FailureAccrual {
 
   /** The Service annotations, validated as the policy controller would parse them. */
   public annotations(scope: IConstruct | string, field: string): Record<string, string> {
-    const o = this.options;
+    guardProps(scope, field, this.options, FAILURE_ACCRUAL_OPTIONS);
+    const o = this.options ?? {};
     const out: Record<string, string> = { 'balancer.linkerd.io/failure-accrual': this.mode };
     const prefix = 'balancer.linkerd.io/failure-accrual-consecutive-';
     if (o.maxFailures !== undefined) {

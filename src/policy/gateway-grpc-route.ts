@@ -1,11 +1,13 @@
 import { Construct, IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { arrayOf, guardProps, is } from '../guards';
 import { Backend } from './backend';
 import { CheckedApiObject } from './base';
 import { GATEWAY_API_VERSION } from './gateway-http-route';
 import { HttpFilter } from './http-filter';
 import { RouteBase, RouteProps } from './route-base';
 import { ValueMatch, ValueMatchType } from './route-match';
+import { GATEWAY_GRPC_ROUTE_PROPS, VALUE_MATCH } from './policy-guards';
 
 const SERVICE_NAME = /^[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_][A-Za-z_0-9]*)*$/;
 const METHOD_NAME = /^[A-Za-z_][A-Za-z_0-9]*$/;
@@ -26,6 +28,9 @@ export class GrpcRouteMatch {
 
   /** @internal */
   public _render(scope: IConstruct, field: string): { json: Record<string, any>; key: string } {
+    guardProps(scope, `${field}.method.service`, this.service, is.string);
+    guardProps(scope, `${field}.method.method`, this.methodName, is.string);
+    guardProps(scope, `${field}.headers`, this.headerMatches, arrayOf(VALUE_MATCH));
     if (this.service !== undefined && !SERVICE_NAME.test(this.service)) {
       throw new LinkerdConfigError(scope, `${field}.method.service`, `${JSON.stringify(this.service)} is not a gRPC service name`, 'use e.g. "pkg.Service"');
     }
@@ -66,7 +71,7 @@ export class GatewayGrpcRoute extends RouteBase {
   private readonly rules: GrpcRouteRule[];
 
   public constructor(scope: Construct, id: string, props: GatewayGrpcRouteProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new CheckedApiObject(s, i, { apiVersion: GATEWAY_API_VERSION, kind: 'GRPCRoute', metadata, spec }));
+    super(scope, id, props, GATEWAY_GRPC_ROUTE_PROPS, (s, i, metadata, spec) => new CheckedApiObject(s, i, { apiVersion: GATEWAY_API_VERSION, kind: 'GRPCRoute', metadata, spec }));
     if ((props.retry?.http ?? []).length > 0) {
       throw new LinkerdConfigError(this, 'retry.http', 'a gRPC route retries on gRPC statuses', 'use retry.grpc');
     }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { CheckedApiObject } from './base';
 import { HttpRouteRule, renderHttpRules } from './http-route-rule';
 import { RouteBase, RouteProps } from './route-base';
+import { GATEWAY_HTTP_ROUTE_PROPS } from './policy-guards';
 
 export interface GatewayHttpRouteProps extends RouteProps {
   /** @default - one rule matching every request */
@@ -20,7 +21,7 @@ export class GatewayHttpRoute extends RouteBase {
   private readonly rules: HttpRouteRule[];
 
   public constructor(scope: Construct, id: string, props: GatewayHttpRouteProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new CheckedApiObject(s, i, { apiVersion: GATEWAY_API_VERSION, kind: 'HTTPRoute', metadata, spec }));
+    super(scope, id, props, GATEWAY_HTTP_ROUTE_PROPS, (s, i, metadata, spec) => new CheckedApiObject(s, i, { apiVersion: GATEWAY_API_VERSION, kind: 'HTTPRoute', metadata, spec }));
     this.rules = [...(props.rules ?? [])];
     this.renderRules();
   }

@@ -1,6 +1,8 @@
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { guardProps, required } from '../guards';
 import * as check from '../validate';
+import { HEADER_MODIFIER, REDIRECT_OPTIONS } from './policy-guards';
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/;
 
@@ -54,11 +56,14 @@ export class HttpFilter {
     if (!allowed.includes(this.type)) {
       throw new LinkerdConfigError(scope, field, `${this.type} is not supported here`, `use one of ${allowed.join(', ')}`);
     }
+    guardProps(scope, field, this.options, required(this.type === 'RequestRedirect' ? REDIRECT_OPTIONS : HEADER_MODIFIER));
     if (this.type === 'RequestRedirect') {
       const o = this.options as RedirectOptions;
       if (o.replaceFullPath !== undefined && o.replacePrefixMatch !== undefined) {
         throw new LinkerdConfigError(scope, `${field}.replaceFullPath`, 'replaceFullPath and replacePrefixMatch are exclusive', 'give one of them');
       }
+      if (o.scheme !== undefined) check.oneOf(scope, `${field}.scheme`, o.scheme, ['http', 'https']);
+      if (o.statusCode !== undefined) check.oneOf(scope, `${field}.statusCode`, String(o.statusCode), ['301', '302']);
       if (o.hostname !== undefined) check.dnsSubdomain(scope, `${field}.hostname`, o.hostname);
       if (o.port !== undefined) check.port(scope, `${field}.port`, o.port);
       const path = o.replaceFullPath !== undefined ? { type: 'ReplaceFullPath', replaceFullPath: o.replaceFullPath }

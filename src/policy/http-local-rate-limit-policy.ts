@@ -4,6 +4,7 @@ import { LinkerdConfigError } from '../errors';
 import { compact, lazyChecked, PolicyResource, PolicyResourceProps } from './base';
 import { resolveRef, ResolvedRef, ServiceAccountRef } from './references';
 import { Server } from './server';
+import { HTTP_LOCAL_RATE_LIMIT_POLICY_PROPS } from './policy-guards';
 
 /** A higher (or lower) limit for some clients. */
 export interface RateLimitOverride {
@@ -38,7 +39,7 @@ export class HttpLocalRateLimitPolicy extends PolicyResource {
   private readonly overrides: Array<{ requestsPerSecond: number; clients: ResolvedRef[] }>;
 
   public constructor(scope: Construct, id: string, props: HttpLocalRateLimitPolicyProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new (CheckedRateLimit())(s, i, { metadata, spec }), () => props.server.namespace);
+    super(scope, id, props, HTTP_LOCAL_RATE_LIMIT_POLICY_PROPS, (s, i, metadata, spec) => new (CheckedRateLimit())(s, i, { metadata, spec }), () => props.server.namespace);
     this.server = props.server;
     const rps = (field: string, v: number | undefined) => {
       if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 4294967295)) {
@@ -53,6 +54,18 @@ export class HttpLocalRateLimitPolicy extends PolicyResource {
       if (!o.clients?.length) throw new LinkerdConfigError(this, `overrides[${i}].clients`, 'no client is given', 'list the ServiceAccounts the override is for');
       return { requestsPerSecond: o.requestsPerSecond, clients: o.clients.map((c, j) => resolveRef(this, `overrides[${i}].clients[${j}]`, c, ['ServiceAccount'])) };
     });
+    // The policy controller's admission webhook rejects limits above the total.
+    if (this.total !== undefined) {
+      const total = this.total;
+      const above = (field: string, what: string, v: number | undefined) => {
+        if (v !== undefined && v > total) {
+          throw new LinkerdConfigError(this, field, `${what} of ${v} requests per second is above the total of ${total}; the policy controller rejects the policy`,
+            `give at most ${total}, or raise total`);
+        }
+      };
+      above('identity', 'the per-identity limit', this.identity);
+      this.overrides.forEach((o, i) => above(`overrides[${i}].requestsPerSecond`, 'the override', o.requestsPerSecond));
+    }
     if (this.total === undefined && this.identity === undefined && this.overrides.length === 0) {
       throw new LinkerdConfigError(this, 'total', 'no limit is given', 'set total, identity or overrides');
     }

@@ -3,6 +3,7 @@ import type * as l1 from '../../imports/policy.linkerd.io';
 import { lazyChecked } from './base';
 import { HttpRouteRule, renderHttpRules } from './http-route-rule';
 import { RouteBase, RouteProps } from './route-base';
+import { HTTP_ROUTE_PROPS } from './policy-guards';
 
 export interface HttpRouteProps extends RouteProps {
   /** @default - one rule matching every request */
@@ -22,7 +23,7 @@ export class HttpRoute extends RouteBase {
   private readonly rules: HttpRouteRule[];
 
   public constructor(scope: Construct, id: string, props: HttpRouteProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new (CheckedHttpRoute())(s, i, { metadata, spec }));
+    super(scope, id, props, HTTP_ROUTE_PROPS, (s, i, metadata, spec) => new (CheckedHttpRoute())(s, i, { metadata, spec }));
     this.rules = [...(props.rules ?? [])];
     this.renderRules();
   }

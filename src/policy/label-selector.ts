@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { arrayOf, enumOf, Guard, guardProps, is, recordOf, required, struct } from '../guards';
 import * as check from '../validate';
 
 /** The operators of a Kubernetes label selector expression. */
@@ -31,12 +32,12 @@ export interface LabelSelectorJson {
 export class PodSelector {
   /** Pods carrying all of these labels. */
   public static labels(matchLabels: Record<string, string>): PodSelector {
-    return new PodSelector({ matchLabels: { ...matchLabels } }, false);
+    return new PodSelector({ matchLabels: copy(matchLabels) }, false);
   }
 
   /** Pods matching these expressions (and labels). */
   public static expressions(matchExpressions: LabelSelectorExpression[], matchLabels: Record<string, string> = {}): PodSelector {
-    return new PodSelector({ matchLabels: { ...matchLabels }, matchExpressions: matchExpressions.map((e) => ({ ...e, values: e.values ? [...e.values] : undefined })) }, false);
+    return new PodSelector({ matchLabels: copy(matchLabels), matchExpressions: copy(matchExpressions) }, false);
   }
 
   /** Every pod of the namespace (`podSelector: {}`). */
@@ -52,6 +53,7 @@ export class PodSelector {
    */
   public render(scope: IConstruct | string, field: string): LabelSelectorJson {
     if (this.selectsAll) return {};
+    guardProps(scope, field, this.selector, SELECTOR);
     const labels = this.selector.matchLabels ?? {};
     for (const [k, v] of Object.entries(labels)) {
       check.labelKey(scope, `${field}.matchLabels`, k);
@@ -102,6 +104,20 @@ export function selectorMatches(selector: LabelSelectorJson | undefined, labels:
 export function selectorIsEmpty(selector: LabelSelectorJson | undefined): boolean {
   return Object.keys(selector?.matchLabels ?? {}).length === 0 && (selector?.matchExpressions ?? []).length === 0;
 }
+
+/** A deep copy of JSON-like input, kept as given so that `render` can judge it (and name what is wrong). */
+function copy<T>(value: T): T {
+  return value === undefined || value === null || typeof value !== 'object' ? value : JSON.parse(JSON.stringify(value));
+}
+
+const SELECTOR: Guard = struct<LabelSelectorJson>({
+  matchLabels: recordOf(is.string),
+  matchExpressions: arrayOf(struct<LabelSelectorExpression>({
+    key: required(is.string),
+    operator: required(enumOf('LabelSelectorOperator', LabelSelectorOperator as unknown as Record<string, string>)),
+    values: arrayOf(is.string),
+  }, 'a LabelSelectorExpression ({ key, operator, values })')),
+}, 'a label selector');
 
 function sortedRecord(r: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]]));

@@ -2,6 +2,8 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
 import { SynthChecks } from '../gitops/synth-checks';
+import { guardProps, is, required } from '../guards';
+import { derivedName } from '../validate';
 import { AuthorizationPolicy, RequiredAuthentication } from './authorization-policy';
 import { parseNetworks } from './cidr';
 import { Client, dnsNamePart, ResolvedClient } from './client';
@@ -13,11 +15,17 @@ import { NamespaceRef, resolveRef, ResolvedRef } from './references';
 import { HttpMatchJson, HttpMethod, HttpRouteMatch, matchCovers, matchKey } from './route-match';
 import { RouteParent } from './route-parent';
 import { ProxyProtocol, Server, serverPort } from './server';
+import { ALLOW_OPTIONS, CLIENT, MESH_POLICY_PROPS } from './policy-guards';
 import { httpProbePaths, PROXY_ADMIN_PORT_NAME, readWorkload, selectPorts, WORKLOAD_KINDS } from './workload-info';
 
 const DEFAULT_INBOUND_POLICY = 'config.linkerd.io/default-inbound-policy';
 /** Upstream's `policyController.probeNetworks` default. */
 const DEFAULT_PROBE_NETWORKS = ['0.0.0.0/0', '::/0'];
+
+/** A name for an object this policy makes, from parts: valid as a whole, at most 63 characters. */
+function objectName(...parts: string[]): string {
+  return derivedName(parts, { dots: true });
+}
 
 export interface MeshPolicyProps {
   /**
@@ -91,6 +99,7 @@ export class MeshPolicy extends Construct {
   public constructor(scope: Construct, id: string, props: MeshPolicyProps = {}) {
     super(scope, id);
     SynthChecks.of(this); // every synth of the app runs the library's checks
+    guardProps(this, '', props, MESH_POLICY_PROPS);
     this.scrapers = [...(props.metricsScrapers ?? [])];
     this.scrapers.forEach((c, i) => c._resolve(this, `metricsScrapers[${i}]`));
     this.probeNetworks = [...(props.probeNetworks ?? DEFAULT_PROBE_NETWORKS)];
@@ -105,6 +114,9 @@ export class MeshPolicy extends Construct {
    * optionally only on some routes. Creates the port's Server on first use.
    */
   public allow(client: Client, target: IConstruct, options: AllowOptions): void {
+    guardProps(this, 'allow.client', client, required(CLIENT));
+    guardProps(this, 'allow.target', target, required(is.construct));
+    guardProps(this, 'allow.options', options, required(ALLOW_OPTIONS));
     const field = `allow(${target.node.path}:${options.port})`;
     const state = this.serverFor(target, options.port, options.protocol, field);
     const c = this.unique(state.namespace, client._resolve(this, `${field}.client`));
@@ -225,7 +237,7 @@ export class MeshPolicy extends Construct {
       }
       return existing;
     }
-    const name = dnsNamePart(`${workload.name}-${p}`);
+    const name = objectName(dnsNamePart(`${workload.name}-${p}`));
     const server = new Server(this, `Server-${workload.namespace ?? ''}-${workload.name}-${p}`, {
       metadata: { name, namespace: workload.namespace },
       workload: target,
@@ -241,7 +253,7 @@ export class MeshPolicy extends Construct {
   private ensureRouting(state: ServerState): void {
     if (!state.catchAll) {
       state.catchAll = new HttpRoute(this, `Route-${state.namespace ?? ''}-${state.server.name}-all`, {
-        metadata: { name: `${state.server.name}-all`, namespace: state.namespace },
+        metadata: { name: objectName(state.server.name, 'all'), namespace: state.namespace },
         parents: [RouteParent.server(state.server)],
         rules: [{ matches: [HttpRouteMatch.any()] }],
       });
@@ -257,7 +269,7 @@ export class MeshPolicy extends Construct {
       };
       if (target().paths.length === 0) return;
       const owner = this;
-      const routeName = `${state.server.name}-probes`;
+      const routeName = objectName(state.server.name, 'probes');
       state.probes = new ProbeRoute(this, `Route-${state.namespace ?? ''}-${routeName}`, {
         metadata: { name: routeName, namespace: state.namespace },
         parents: [RouteParent.server(state.server)],
@@ -272,7 +284,7 @@ export class MeshPolicy extends Construct {
       });
       const kubelet = this.authentication(state.namespace, this.unique(state.namespace, { key: 'kubelet', label: 'kubelet', networks: this.probeNetworks.map((cidr) => ({ cidr })) }));
       new AuthorizationPolicy(this, `Authz-${state.namespace ?? ''}-${routeName}-from-kubelet`, {
-        metadata: { name: `${routeName}-from-kubelet`, namespace: state.namespace },
+        metadata: { name: objectName(routeName, 'from-kubelet'), namespace: state.namespace },
         target: state.probes,
         requiredAuthentications: [kubelet],
       });
@@ -283,8 +295,8 @@ export class MeshPolicy extends Construct {
     const key = matchKey(match);
     if (state.routes.has(key)) return;
     const used = new Set([...state.routes.values()].map((r) => r.route.name));
-    let name = `${state.server.name}-${dnsNamePart(slug(match))}`;
-    if (used.has(name) || name === `${state.server.name}-all` || name === `${state.server.name}-probes`) name = `${name}-${dnsNamePart(key).slice(-8)}`;
+    let name = objectName(state.server.name, dnsNamePart(slug(match)));
+    if (used.has(name) || name === objectName(state.server.name, 'all') || name === objectName(state.server.name, 'probes')) name = objectName(name, dnsNamePart(key).slice(-8));
     const route = new HttpRoute(this, `Route-${state.namespace ?? ''}-${name}`, {
       metadata: { name, namespace: state.namespace },
       parents: [RouteParent.server(state.server)],
@@ -300,7 +312,8 @@ export class MeshPolicy extends Construct {
     }
   }
 
-  private authorize(target: Server | HttpRoute, namespace: string | undefined, c: ResolvedClient, name: string): void {
+  private authorize(target: Server | HttpRoute, namespace: string | undefined, c: ResolvedClient, fullName: string): void {
+    const name = objectName(fullName);
     const key = `${namespace ?? ''}/${name}`;
     if (this.authorizations.has(key)) return;
     this.authorizations.add(key);
@@ -316,7 +329,7 @@ export class MeshPolicy extends Construct {
     const existing = this.authentications.get(key);
     if (existing) return existing;
     let made: RequiredAuthentication;
-    const metadata = { name: c.label, namespace };
+    const metadata = { name: objectName(c.label), namespace };
     if (c.identity) {
       const id = c.identity;
       made = new MeshTlsAuthentication(this, `MeshTlsAuthn-${namespace ?? ''}-${c.label}`, {

@@ -5,6 +5,7 @@ import { compact, lazyChecked, PolicyResource, PolicyResourceProps } from './bas
 import { identity } from './identity';
 import { NamespaceRef, resolveRef, ResolvedRef, ServiceAccountRef } from './references';
 import { readWorkload, WORKLOAD_KINDS } from './workload-info';
+import { MESH_TLS_AUTHENTICATION_PROPS } from './policy-guards';
 
 export interface MeshTlsAuthenticationProps extends PolicyResourceProps {
   /**
@@ -32,7 +33,7 @@ export class MeshTlsAuthentication extends PolicyResource {
   private readonly namespaces: ResolvedRef[];
 
   public constructor(scope: Construct, id: string, props: MeshTlsAuthenticationProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new (CheckedMeshTlsAuthentication())(s, i, { metadata, spec }));
+    super(scope, id, props, MESH_TLS_AUTHENTICATION_PROPS, (s, i, metadata, spec) => new (CheckedMeshTlsAuthentication())(s, i, { metadata, spec }));
     this.identities = (props.identities ?? []).map((x, i) => identity(this, `identities[${i}]`, x));
     this.serviceAccounts = (props.serviceAccounts ?? []).map((x, i) => resolveRef(this, `serviceAccounts[${i}]`, x, ['ServiceAccount']));
     this.workloads = (props.workloads ?? []).map((x, i) => resolveRef(this, `workloads[${i}]`, x, WORKLOAD_KINDS));

@@ -3,6 +3,7 @@ import type * as l1 from '../../imports/policy.linkerd.io';
 import { LinkerdConfigError } from '../errors';
 import { lazyChecked, PolicyResource, PolicyResourceProps } from './base';
 import { parseNetworks } from './cidr';
+import { NETWORK_AUTHENTICATION_PROPS } from './policy-guards';
 
 /** A network, optionally minus some blocks inside it. */
 export interface Network {
@@ -25,7 +26,7 @@ export class NetworkAuthentication extends PolicyResource {
   private readonly networks: Network[];
 
   public constructor(scope: Construct, id: string, props: NetworkAuthenticationProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new (CheckedNetworkAuthentication())(s, i, { metadata, spec }));
+    super(scope, id, props, NETWORK_AUTHENTICATION_PROPS, (s, i, metadata, spec) => new (CheckedNetworkAuthentication())(s, i, { metadata, spec }));
     if (!props.networks || props.networks.length === 0) {
       throw new LinkerdConfigError(this, 'networks', 'no network is given', 'list at least one network, e.g. { cidr: "10.0.0.0/8" }');
     }

@@ -1,4 +1,4 @@
-import { compareText } from '../collate';
+import { compareText } from '../order';
 import { Cidr } from './cidr';
 import { identityMatches } from './identity';
 import { admits, Authz, EffectiveRoute, PolicyClient, PolicyModel } from './policy-model';

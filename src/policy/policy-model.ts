@@ -11,7 +11,7 @@
  * The checks (`src/check/policy-rules.ts`) and the policy graph read the same model, so what the
  * graph shows is what the checks judge.
  */
-import { compareText } from '../collate';
+import { compareText } from '../order';
 import { passIndex } from '../mesh/render-pass';
 import { Cidr } from './cidr';
 import { identityMatches, namespaceIdentity, serviceAccountIdentity } from './identity';

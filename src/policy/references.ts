@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
 import { renderShared } from '../mesh/render-hook';
 import * as check from '../validate';
@@ -63,8 +63,12 @@ export function resolveRef(scope: IConstruct, field: string, target: Referenceab
     ref = { kind: 'Service', name: target.name, namespace: target.namespace };
   } else if (target instanceof NamespaceRef) {
     ref = { kind: 'Namespace', name: target.name };
-  } else {
+  } else if (Construct.isConstruct(target)) {
     ref = constructRef(scope, field, target);
+  } else {
+    const byName = kinds.filter((k) => ['ServiceAccount', 'Service', 'Namespace'].includes(k)).map((k) => `${k}Ref.fromName(...)`);
+    throw new LinkerdConfigError(scope, field, `is ${check.describeType(target)}, not a ${kinds.join(' or ')}`,
+      `pass a construct (a cdk8s-plus resource or an ApiObject)${byName.length ? ` or a reference made with ${byName.join(' or ')}` : ''}`);
   }
   if (!kinds.includes(ref.kind)) {
     throw new LinkerdConfigError(scope, field, `${ref.kind} ${ref.name} is not a ${kinds.join(' or ')}`,

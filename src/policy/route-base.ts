@@ -1,11 +1,12 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { Guard } from '../guards';
 import * as check from '../validate';
 import { PolicyResource, PolicyResourceProps } from './base';
 import { RetryProps, retryAnnotations } from './retry';
 import { ResolvedParent, RouteParent, checkServicePort } from './route-parent';
-import { TimeoutProps, timeoutAnnotations } from './timeouts';
+import { checkRetryWithinRequest, TimeoutProps, timeoutAnnotations } from './timeouts';
 
 /** Props shared by every route kind. */
 export interface RouteProps extends PolicyResourceProps {
@@ -30,10 +31,10 @@ export abstract class RouteBase extends PolicyResource {
   protected readonly parents: ResolvedParent[];
   protected readonly hostnames?: string[];
 
-  protected constructor(scope: Construct, id: string, props: RouteProps,
+  protected constructor(scope: Construct, id: string, props: RouteProps, guard: Guard,
     create: (scope: Construct, id: string, metadata: ApiObjectMetadata, spec: any) => ApiObject) {
     const holder: { parents?: ResolvedParent[] } = {};
-    super(scope, id, props, create, (self) => {
+    super(scope, id, props, guard, create, (self) => {
       holder.parents = (props.parents ?? []).map((p, i) => p._resolve(self, `parents[${i}]`));
       return holder.parents[0]?.namespace;
     });
@@ -59,6 +60,7 @@ export abstract class RouteBase extends PolicyResource {
       ...(props.retry ? retryAnnotations(this, 'retry', props.retry) : {}),
       ...(props.timeouts ? timeoutAnnotations(this, 'timeouts', props.timeouts) : {}),
     };
+    checkRetryWithinRequest(this, 'retry.timeout', props.retry?.timeout, props.timeouts);
     if (Object.keys(annotations).length > 0 && !outbound) {
       throw new LinkerdConfigError(this, props.retry ? 'retry' : 'timeouts', 'retries and timeouts are applied by clients, and this route only has Server (inbound) parents',
         'attach the route to a Service (RouteParent.service) to configure retries and timeouts');

@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { guardProps, is, required } from '../guards';
+import { HTTP_ROUTE_MATCH_OPTIONS } from './policy-guards';
 
 /** HTTP methods a route can match. */
 export enum HttpMethod {
@@ -83,6 +85,8 @@ export class HttpRouteMatch {
 
   /** The match as Kubernetes JSON, validated. */
   public render(scope: IConstruct | string, field: string): HttpMatchJson {
+    guardProps(scope, `${field}.path`, this.pathValue, required(is.string));
+    guardProps(scope, field, this.options, HTTP_ROUTE_MATCH_OPTIONS);
     if (this.pathType !== 'RegularExpression') {
       if (!this.pathValue.startsWith('/') || this.pathValue.length > 1024 || /[\s?#]/.test(this.pathValue)) {
         throw new LinkerdConfigError(scope, `${field}.path`, `${JSON.stringify(this.pathValue)} is not an absolute request path`,

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { guardProps, instanceOf, is, required } from '../guards';
 import * as check from '../validate';
 import { EgressNetwork } from './egress-network';
 import { resolveRef, ResolvedRef, ServiceRef } from './references';
@@ -45,6 +46,9 @@ export class RouteParent {
   /** @internal */
   public _resolve(scope: IConstruct, field: string): ResolvedParent {
     if (this.port !== undefined) check.port(scope, `${field}.port`, this.port);
+    if (this.type === 'server') guardProps(scope, `${field}.server`, this.target, required(instanceOf(Server, 'Server', 'a Server construct')));
+    if (this.type === 'egress') guardProps(scope, `${field}.network`, this.target, required(instanceOf(EgressNetwork, 'EgressNetwork', 'an EgressNetwork construct')));
+    if (this.type === 'egress' && this.port === undefined) guardProps(scope, `${field}.port`, this.port, required(is.number));
     if (this.type === 'server') {
       const server = this.target as Server;
       return { type: 'server', namespace: server.namespace, ref: { group: 'policy.linkerd.io', kind: 'Server', name: server.name } };

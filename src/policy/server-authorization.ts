@@ -8,6 +8,7 @@ import { LabelSelectorJson, PodSelector } from './label-selector';
 import { Network } from './network-authentication';
 import { resolveRef, ResolvedRef, ServiceAccountRef } from './references';
 import { Server } from './server';
+import { SERVER_AUTHORIZATION_PROPS } from './policy-guards';
 
 /** Which clients a ServerAuthorization admits. */
 export interface ServerAuthorizationClient {
@@ -43,7 +44,7 @@ export class ServerAuthorization extends PolicyResource {
   private readonly serviceAccounts: ResolvedRef[];
 
   public constructor(scope: Construct, id: string, props: ServerAuthorizationProps) {
-    super(scope, id, props, (s, i, metadata, spec) => new (CheckedServerAuthorization())(s, i, { metadata, spec }),
+    super(scope, id, props, SERVER_AUTHORIZATION_PROPS, (s, i, metadata, spec) => new (CheckedServerAuthorization())(s, i, { metadata, spec }),
       () => (props.server instanceof Server ? props.server.namespace : undefined));
     this.server = props.server;
     this.client = props.client;

@@ -7,6 +7,7 @@ import { lazyChecked, PolicyResource, PolicyResourceProps } from './base';
 import { LabelSelectorJson, PodSelector, selectorIsEmpty } from './label-selector';
 import { resolveRef, ResolvedRef } from './references';
 import { DEFAULT_PROXY_ADMIN_PORT, PROXY_ADMIN_PORT_NAME, readWorkload, tcpPorts, WORKLOAD_KINDS, WorkloadInfo } from './workload-info';
+import { SERVER_PROPS } from './policy-guards';
 
 /** How the proxy treats a Server's traffic (`spec.proxyProtocol`). */
 export enum ProxyProtocol {
@@ -76,7 +77,7 @@ export class Server extends PolicyResource {
 
   public constructor(scope: Construct, id: string, props: ServerProps) {
     const holder: { ref?: ResolvedRef } = {};
-    super(scope, id, props, (s, i, metadata, spec) => new (CheckedServer())(s, i, { metadata, spec }), (self) => {
+    super(scope, id, props, SERVER_PROPS, (s, i, metadata, spec) => new (CheckedServer())(s, i, { metadata, spec }), (self) => {
       if (props.workload === undefined || props.podSelector !== undefined) return undefined;
       holder.ref = resolveRef(self, 'workload', props.workload, WORKLOAD_KINDS);
       return holder.ref.namespace;

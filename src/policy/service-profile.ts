@@ -7,6 +7,7 @@ import { compact, lazyChecked, PolicyResource, PolicyResourceProps } from './bas
 import { annotationDuration } from './duration-text';
 import { resolveRef, ServiceRef } from './references';
 import { HttpMethod } from './route-match';
+import { SERVICE_PROFILE_PROPS } from './policy-guards';
 
 /** A named route of a ServiceProfile. */
 export interface ServiceProfileRoute {
@@ -60,14 +61,19 @@ export class ServiceProfile extends PolicyResource {
     const holder: { name?: string } = {};
     super(scope, id, {
       ...props,
-      metadata: { ...props.metadata },
-    }, (s, i, metadata, spec) => new (CheckedServiceProfile())(s, i, { metadata: { ...metadata, name: holder.name }, spec }), (self) => {
+      metadata: { ...props?.metadata },
+    }, SERVICE_PROFILE_PROPS, (s, i, metadata, spec) => new (CheckedServiceProfile())(s, i, { metadata: { ...metadata, name: holder.name }, spec }), (self) => {
       const svc = resolveRef(self, 'service', props.service, ['Service']);
       if (!svc.namespace) {
         throw new LinkerdConfigError(self, 'service', `Service ${svc.name} has no namespace`, 'give the Service a namespace: the profile is named after its FQDN');
       }
       const domain = check.dnsSubdomain(self, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
       holder.name = `${svc.name}.${svc.namespace}.svc.${domain}`;
+      const fault = check.dnsSubdomainFault(holder.name);
+      if (fault) {
+        throw new LinkerdConfigError(self, 'service', `the profile must be named after the Service's FQDN ${check.formatValue(holder.name)}, which is not a valid name: ${fault.problem}`,
+          'use a shorter Service name, namespace or clusterDomain');
+      }
       return svc.namespace;
     });
     if (props.metadata?.name !== undefined && props.metadata.name !== holder.name) {

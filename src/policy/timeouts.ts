@@ -16,6 +16,21 @@ export interface TimeoutProps {
   readonly idle?: Duration;
 }
 
+/**
+ * Fails when a retry attempt's timeout is longer than the whole request's timeout: the request
+ * timeout always fires first, so the attempt timeout never applies.
+ */
+export function checkRetryWithinRequest(scope: IConstruct | string, retryField: string, retryTimeout: Duration | undefined, timeouts: TimeoutProps | undefined): void {
+  const request = timeouts?.request;
+  if (!retryTimeout || !request) return;
+  const attempt = retryTimeout.toMilliseconds({ integral: false });
+  const whole = request.toMilliseconds({ integral: false });
+  if (attempt > whole) {
+    throw new LinkerdConfigError(scope, retryField, `the timeout of each retry attempt (${retryTimeout.toHumanString()}) is longer than the request timeout (${request.toHumanString()}), which always fires first; the attempt timeout never applies`,
+      'make retry.timeout shorter than timeouts.request, or leave one of them out');
+  }
+}
+
 /** The `timeout.linkerd.io/*` annotations for `timeouts`, validated. */
 export function timeoutAnnotations(scope: IConstruct | string, field: string, timeouts: TimeoutProps): Record<string, string> {
   const out: Record<string, string> = {};

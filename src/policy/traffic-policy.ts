@@ -1,10 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { guardProps, required } from '../guards';
 import { FailureAccrual } from './failure-accrual';
 import { resolveRef } from './references';
 import { RetryProps, retryAnnotations } from './retry';
-import { TimeoutProps, timeoutAnnotations } from './timeouts';
+import { TRAFFIC_POLICY_PROPS } from './policy-guards';
+import { checkRetryWithinRequest, TimeoutProps, timeoutAnnotations } from './timeouts';
 
 export interface TrafficPolicyProps {
   /** The Service its clients' proxies apply the policy to (a cdk8s-plus Service or an ApiObject of this app). */
@@ -29,7 +31,9 @@ export class TrafficPolicy extends Construct {
 
   public constructor(scope: Construct, id: string, props: TrafficPolicyProps) {
     super(scope, id);
+    guardProps(this, '', props, required(TRAFFIC_POLICY_PROPS));
     resolveRef(this, 'service', props.service, ['Service']);
+    checkRetryWithinRequest(this, 'retry.timeout', props.retry?.timeout, props.timeouts);
     const annotations: Record<string, string> = {
       ...(props.retry ? retryAnnotations(this, 'retry', props.retry) : {}),
       ...(props.timeouts ? timeoutAnnotations(this, 'timeouts', props.timeouts) : {}),

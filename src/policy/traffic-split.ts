@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { guardProps, required } from '../guards';
 import { Backend } from './backend';
 import { PolicyResourceProps } from './base';
 import { GatewayHttpRoute } from './gateway-http-route';
@@ -8,6 +9,7 @@ import { ServiceRef } from './references';
 import { RetryProps } from './retry';
 import { HttpRouteMatch } from './route-match';
 import { RouteParent } from './route-parent';
+import { TRAFFIC_SPLIT_PROPS } from './policy-guards';
 import { TimeoutProps } from './timeouts';
 
 /** One destination of a split and its share. */
@@ -50,6 +52,7 @@ export class TrafficSplit extends Construct {
 
   public constructor(scope: Construct, id: string, props: TrafficSplitProps) {
     super(scope, id);
+    guardProps(this, '', props, required(TRAFFIC_SPLIT_PROPS));
     if (!props.backends?.length) {
       throw new LinkerdConfigError(this, 'backends', 'no backend is given', 'list at least one backend');
     }

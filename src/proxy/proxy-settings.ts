@@ -1,10 +1,11 @@
-import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import type { EnvVar } from 'kubernetes-types/core/v1';
 import type { LinkerdValues } from '../control-plane/values';
 import { LinkerdConfigError } from '../errors';
+import { isDuration } from '../guards';
 import * as check from '../validate';
 import { suggestion } from './did-you-mean';
+import { checkProxyCombinations, OriginTracker, ValueOrigin } from './proxy-combinations';
 import { goMillis, goSeconds, parseGoBool, parseGoDuration, parseGoInt, parseQuantity, wholeCpuCores } from './go-syntax';
 import {
   AccessLogFormat, DefaultInboundPolicy, ImagePullPolicy, IptablesMode, isCidr, LogFormat, ProxySettings,
@@ -78,19 +79,19 @@ function codec(expected: string, format: (scope: Scope, field: string, value: an
 }
 
 function reject(scope: Scope, field: string, value: unknown, expected: string, fix: string): never {
-  throw new LinkerdConfigError(scope, field, `${JSON.stringify(value)} is not ${expected}`, fix);
+  throw new LinkerdConfigError(scope, field, `${check.formatValue(value)} is not ${expected}`, fix);
 }
 
-/** Accepts what a `check.*` function accepts. */
-function acceptedBy(fn: (scope: Scope, field: string, value: any) => unknown): (text: string) => boolean {
-  return (text) => {
-    try {
-      fn('', '', text);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+/** A codec for a string grammar of validate.ts: its fault function judges typed values and annotation text alike. */
+function grammar(expected: string, fault: (text: string) => check.Fault | undefined, example: string): SettingCodec {
+  return codec(expected,
+    (scope, field, value) => {
+      if (typeof value !== 'string') throw new LinkerdConfigError(scope, field, `is ${check.describeType(value)}, not a string`, `give a string, e.g. ${example}`);
+      const f = fault(value);
+      if (f) throw new LinkerdConfigError(scope, field, f.problem, f.fix);
+      return value;
+    },
+    (text) => fault(text) === undefined);
 }
 
 function typed<T>(expectedType: 'boolean' | 'number' | 'string', fn: (scope: Scope, field: string, value: T) => string) {
@@ -175,7 +176,7 @@ const QUANTITY = codec('a Kubernetes quantity such as "100m" or "64Mi"',
 function durationCodec(unit: 'ms' | 's'): SettingCodec {
   return codec(unit === 'ms' ? 'a duration such as "100ms" or "2s"' : 'a duration in whole seconds such as "90s" or "5m"',
     (scope, field, value) => {
-      if (!(value instanceof Duration)) reject(scope, field, value, 'a Duration', `use e.g. Duration.${unit === 'ms' ? 'millis(500)' : 'seconds(30)'}`);
+      if (!isDuration(value)) reject(scope, field, value, 'a Duration', `use e.g. Duration.${unit === 'ms' ? 'millis(500)' : 'seconds(30)'}`);
       const ms = value.toMilliseconds({ integral: false });
       if (!Number.isInteger(ms) || ms < 0) reject(scope, field, `${ms}ms`, 'a whole, non-negative number of milliseconds', 'use e.g. Duration.millis(500)');
       if (unit === 's' && ms % 1000 !== 0) {
@@ -196,8 +197,8 @@ export function compactGoDuration(ms: number): string {
 
 const GO_DURATION = codec('a positive duration',
   (scope, field, value) => {
-    if (!(value instanceof Duration) || !(value.toMilliseconds({ integral: false }) > 0) || !Number.isInteger(value.toMilliseconds({ integral: false }))) {
-      reject(scope, field, value instanceof Duration ? `${value.toMilliseconds({ integral: false })}ms` : value, 'a positive duration', 'use e.g. Duration.seconds(3)');
+    if (!isDuration(value) || !(value.toMilliseconds({ integral: false }) > 0) || !Number.isInteger(value.toMilliseconds({ integral: false }))) {
+      reject(scope, field, isDuration(value) ? `${value.toMilliseconds({ integral: false })}ms` : value, 'a positive duration', 'use e.g. Duration.seconds(3)');
     }
     return compactGoDuration(value.toMilliseconds({ integral: false }));
   },
@@ -221,18 +222,11 @@ const RATIO = codec('a number between 0 and 1 (exclusive)',
   },
   (text) => GO_FLOAT.test(text) && Number(text) > 0 && Number(text) < 1);
 
-const IMAGE_NAME = codec('an image name without tag', (scope, field, value) => check.imageName(scope, field, value as string), acceptedBy(check.imageName));
-const IMAGE_TAG = codec('an image tag', (scope, field, value) => check.imageTag(scope, field, value as string), acceptedBy(check.imageTag));
+const IMAGE_NAME = grammar('an image name without tag', check.imageNameFault, '"cr.l5d.io/linkerd/proxy"');
+const IMAGE_TAG = grammar('an image tag', check.imageTagFault, '"edge-26.8.3"');
 
-const LOG_FILTER_PATTERN = /^[\w.,=:\-\[\]{}]+$/;
-const LOG_FILTER = codec('a log filter such as "warn,linkerd=info"',
-  (scope, field, value) => {
-    if (typeof value !== 'string' || !LOG_FILTER_PATTERN.test(value)) {
-      throw new LinkerdConfigError(scope, field, `${JSON.stringify(value)} is not a log filter`, 'use e.g. "warn,linkerd=info"');
-    }
-    return value;
-  },
-  (text) => LOG_FILTER_PATTERN.test(text));
+const LOG_FILTER = grammar('a log filter of levels (trace, debug, info, warn, error, off) and target=level directives, such as "warn,linkerd=info"',
+  check.logFilterFault, '"warn,linkerd=info"');
 
 function validEnvVar(e: unknown): e is EnvVar {
   return typeof e === 'object' && e !== null && typeof (e as EnvVar).name === 'string' && (e as EnvVar).name !== '';
@@ -299,7 +293,7 @@ const NON_EMPTY = codec('a non-empty string',
   },
   (text) => text.trim() !== '');
 
-const DNS_SUBDOMAIN = codec('a DNS subdomain', (scope, field, value) => check.dnsSubdomain(scope, field, value as string), acceptedBy(check.dnsSubdomain));
+const DNS_SUBDOMAIN = grammar('a DNS subdomain', check.dnsSubdomainFault, '"monitoring"');
 
 const INJECT = codec('"enabled", "disabled" or "ingress"',
   typed<boolean>('boolean', (_s, _f, v) => (v ? 'ingress' : 'enabled')),
@@ -589,16 +583,22 @@ export function checkDistinctPorts(scope: Scope, field: string, ports: Record<st
  * `debugContainer` sections of `linkerd-config`), validating each value on the way. `field`
  * prefixes every error's field name, e.g. `proxy`.
  */
-export function applyProxySettings(scope: IConstruct, field: string, values: LinkerdValues, settings: ProxySettings): void {
+export function applyProxySettings(scope: IConstruct, field: string, values: LinkerdValues, settings: ProxySettings,
+  baseOrigin: (path: string) => ValueOrigin = (path) => ({ own: false, field: path, text: 'the default' })): void {
   const state: InjectionState = { values, debugSidecar: false, namedPorts: {} };
+  const tracker = new OriginTracker(values, baseOrigin);
+  const own = new Map<string, string>();
   for (const { row, text, field: f } of textsOf(scope, field, settings, 'values')) {
     if (!row.meshWide) {
       throw new LinkerdConfigError(scope, f, 'is not a mesh-wide setting', `set it per namespace or workload (annotation ${row.annotation})`);
     }
     row.apply(state, text, 'values');
+    tracker.step({ own: true, field: f, text: f });
+    own.set(row.prop, f);
   }
   checkDistinctPorts(scope, `${field}.ports`, values.proxy.ports);
   checkTracing(scope, `${field}.tracing`, values);
+  checkProxyCombinations(scope, 'mesh', values, tracker.origin, own);
 }
 
 /** The chart refuses to render tracing without a collector and its identity. */
@@ -652,13 +652,15 @@ export interface PodSetting {
  * for each setting, the first key present among its annotation and its older aliases wins.
  * `settings` maps annotation keys to values; the caller has checked them.
  */
-export function applyPodSettings(state: InjectionState, settings: ReadonlyMap<string, PodSetting>): void {
+export function applyPodSettings(state: InjectionState, settings: ReadonlyMap<string, PodSetting>,
+  applied?: (row: ProxySettingRow, key: string) => void): void {
   for (const row of PROXY_SETTINGS) {
     if (row.annotation === undefined || row.annotation === ADDITIONAL_ENV_ANNOTATION) continue;
     for (const key of [row.annotation, ...row.aliases.map((a) => a.key)]) {
       const setting = settings.get(key);
       if (setting === undefined) continue;
       row.apply(state, setting.text, setting.source);
+      applied?.(row, key);
       break;
     }
   }

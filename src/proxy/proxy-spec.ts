@@ -293,12 +293,17 @@ export function cidrList(scope: IConstruct | string, field: string, cidrs: strin
   return cidrs.join(',');
 }
 
-/** Converts typed resources into the chart's shape, validating every quantity. */
+/**
+ * Converts typed resources into the chart's shape, validating every quantity, and that no
+ * request is above its limit (the API server rejects such a container).
+ */
 export function resourceValues(scope: IConstruct, field: string, resources: ContainerResources): ResourceValues {
-  const range = (name: string, r: ResourceRange | undefined) => ({
-    request: r?.request === undefined ? '' : check.quantity(scope, `${field}.${name}.request`, r.request),
-    limit: r?.limit === undefined ? '' : check.quantity(scope, `${field}.${name}.limit`, r.limit),
-  });
+  const range = (name: string, r: ResourceRange | undefined) => {
+    const request = r?.request === undefined ? '' : check.quantity(scope, `${field}.${name}.request`, r.request);
+    const limit = r?.limit === undefined ? '' : check.quantity(scope, `${field}.${name}.limit`, r.limit);
+    check.requestWithinLimit(scope, `${field}.${name}.request`, name, request, limit, `${field}.${name}.limit`);
+    return { request, limit };
+  };
   return {
     cpu: range('cpu', resources.cpu),
     memory: range('memory', resources.memory),

@@ -26,11 +26,13 @@ describe('proxy annotation checks (L5D2xx)', () => {
         code: 'L5D201', severity: Severity.ERROR, object: 'Deployment shop/web',
         field: 'spec.template.metadata.annotations["config.linkerd.io/proxy-cpu-requests"]',
         message: 'config.linkerd.io/proxy-cpu-requests is not a proxy configuration annotation, so the injector ignores it (did you mean "config.linkerd.io/proxy-cpu-request"?)',
+        fix: 'rename it to config.linkerd.io/proxy-cpu-request, or set proxy.resources.cpu.request of meshWorkload or meshNamespace',
       },
       {
         code: 'L5D201', severity: Severity.ERROR, object: 'Deployment shop/web',
         field: 'spec.template.metadata.annotations["config.linkerd.io/shiny"]',
         message: 'config.linkerd.io/shiny is not a proxy configuration annotation, so the injector ignores it',
+        fix: 'remove it; "cdk8s-linkerd check --list" and README list what Linkerd reads',
       },
     ]);
   });

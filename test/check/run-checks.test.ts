@@ -65,12 +65,12 @@ describe('synth runs the checks', () => {
     expect(() => synthesizeManifests(build(), { checkDates: false })).not.toThrow();
   });
 
-  test('with a date, an expired issuer fails the synth with its code and the construct path', () => {
+  test('with a date, an expired issuer fails the synth with its code, the construct path, the prop behind it and the fix', () => {
     // WHEN
     const synth = () => synthesizeManifests(build(), { now: new Date('2026-06-01T00:00:00Z') });
     // THEN
     expect(synth).toThrow(LinkerdConfigError);
-    expect(synth).toThrow(/^linkerd-control-plane\/identity-issuer: data\.crt\.pem: ERROR L5D110 Secret linkerd\/linkerd-identity-issuer data\.crt\.pem: issuer certificate .* expired on 2026-04-01/);
+    expect(synth).toThrow(/^linkerd-control-plane: identity\.issuer: ERROR L5D110 Secret linkerd\/linkerd-identity-issuer data\.crt\.pem: issuer certificate .* expired on 2026-04-01.*\. Fix: issue a certificate valid now/);
   });
 
   test('an explicit suppression lets it through; warnings never fail', () => {

@@ -125,7 +125,7 @@ describe('cdk8s-linkerd check', () => {
     fs.writeFileSync(path.join(dir, 'broken.yaml'), 'a: [unclosed\n');
     const result = cli(['check', dir]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/broken\.yaml: document 1: /);
+    expect(result.stderr).toMatch(/broken\.yaml: document 1 \(line 2, column 1\): Flow sequence/);
   });
 
   test('--help prints the usage and exits 0', () => {

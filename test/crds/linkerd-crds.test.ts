@@ -214,7 +214,7 @@ describe('LinkerdCrds', () => {
 
     // WHEN / THEN
     expect(() => new LinkerdCrds(platform, 'linkerd-crds', { controlPlaneNamespace: 'Linkerd_NS' }))
-      .toThrow(/^platform\/linkerd-crds: controlPlaneNamespace: "Linkerd_NS" is not a DNS label/);
+      .toThrow(/^platform\/linkerd-crds: controlPlaneNamespace: "Linkerd_NS" contains "_" and upper-case letters; a DNS label has only a-z, 0-9 and "-"/);
     expect(() => new LinkerdCrds(platform, 'other-crds', { controlPlaneNamespace: 'Linkerd_NS' }))
       .toThrow(LinkerdConfigError);
   });

@@ -100,7 +100,7 @@ describe('ArgoCdApplication', () => {
     expect(() => ArgoCdSource.directory({ repoUrl: REPO, path: '../dist' })).toThrow(/path: "\.\.\/dist" is not a directory inside the repository/);
     expect(() => ArgoCdSyncPolicy.automated({ syncOptions: ['ServerSideApply'] })).toThrow(/syncOptions\[0\]: "ServerSideApply" is not a sync option/);
     expect(() => ArgoCdRetry.backoff({ limit: 0 })).toThrow(/limit: 0 is not a positive integer/);
-    expect(() => new ArgoCdApplication(chart, 'Bad_Name', { source: ArgoCdSource.directory({ repoUrl: REPO, path: 'dist' }) })).toThrow(/Bad_Name: name: "Bad_Name" is not a DNS subdomain/);
+    expect(() => new ArgoCdApplication(chart, 'Bad_Name', { source: ArgoCdSource.directory({ repoUrl: REPO, path: 'dist' }) })).toThrow(/Bad_Name: name: "Bad_Name" contains "_" and upper-case letters.*Fix: use "bad_name"/);
     expect(() => new ArgoCdApplication(chart, 'x', { source: ArgoCdSource.directory({ repoUrl: REPO, path: 'dist' }), syncWave: 1.5 })).toThrow(/syncWave: 1.5 is not a whole number/);
   });
 });

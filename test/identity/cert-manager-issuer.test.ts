@@ -31,7 +31,7 @@ describe('CertManagerIssuer', () => {
   });
 
   test.each([
-    ['a Secret name that is not a DNS name', () => CertManagerIssuer.ca({ secretName: 'Linkerd Anchor' }), /identity\.issuer\.issuer\.secretName: "Linkerd Anchor" is not a DNS subdomain/],
+    ['a Secret name that is not a DNS name', () => CertManagerIssuer.ca({ secretName: 'Linkerd Anchor' }), /identity\.issuer\.issuer\.secretName: "Linkerd Anchor" contains " " \(a space\) and upper-case letters/],
     ['an empty reference', () => CertManagerIssuer.fromIssuerName(''), /identity\.issuer\.issuer: "" is not the name of a cert-manager Issuer/],
     ['a bad self-signed name', () => CertManagerIssuer.selfSigned({ name: '_x' }), /identity\.issuer\.issuer\.name: "_x"/],
   ])('fails with %s', (_what, make, message) => {

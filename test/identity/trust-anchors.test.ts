@@ -84,7 +84,7 @@ describe('TrustAnchors.generated', () => {
     // GIVEN / WHEN
     const bind = () => TrustAnchors.generated({ commonName: 'Not A DNS Name' }).bind(scope(), context);
     // THEN
-    expect(bind).toThrow(/^test\/linkerd: identity\.trustAnchors\.commonName: "Not A DNS Name" is not a DNS subdomain/);
+    expect(bind).toThrow(/^test\/linkerd: identity\.trustAnchors\.commonName: "Not A DNS Name" contains " " \(a space\) and upper-case letters/);
   });
 
   test('fails with a validity that is not positive', () => {

@@ -207,7 +207,7 @@ describe('WebhookTls.certManager and fromSecretCa', () => {
     ['no namespace', 'linkerd-proxy-injector', /"linkerd-proxy-injector" is not written as "<namespace>\/<name>"/],
     ['three parts', 'a/b/c', /"a\/b\/c" is not written as "<namespace>\/<name>"/],
     ['an empty name', 'linkerd/', /is not written as "<namespace>\/<name>"/],
-    ['an invalid namespace', 'Linkerd/x', /"Linkerd" is not a DNS label/],
+    ['an invalid namespace', 'Linkerd/x', /"Linkerd" has upper-case letters; a DNS label is lower case\. Fix: use "linkerd"/],
   ])('fails with %s', (_what, reference, message) => {
     // GIVEN / WHEN
     const certManager = () => WebhookTls.certManager(reference).bind(scope(), injector);

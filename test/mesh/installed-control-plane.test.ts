@@ -52,7 +52,7 @@ describe('LinkerdControlPlane.fromInstalled', () => {
   });
 
   test('fails on bad props, naming the construct and the field', () => {
-    expect(() => LinkerdControlPlane.fromInstalled(Testing.app(), 'installed', { namespace: 'Not_A_Label' })).toThrow(/installed: namespace: "Not_A_Label" is not a DNS label/);
+    expect(() => LinkerdControlPlane.fromInstalled(Testing.app(), 'installed', { namespace: 'Not_A_Label' })).toThrow(/installed: namespace: "Not_A_Label" contains "_" and upper-case letters; a DNS label has only a-z, 0-9 and "-"/);
     expect(() => LinkerdControlPlane.fromInstalled(Testing.app(), 'installed', { clusterNetworks: ['10.0.0.0/40'] })).toThrow(/installed: clusterNetworks\[0\]/);
     expect(() => LinkerdControlPlane.fromInstalled(Testing.app(), 'installed', { identity: { trustAnchors: TrustAnchors.fromPem('not a pem') } }))
       .toThrow(/installed: identity.trustAnchors/);

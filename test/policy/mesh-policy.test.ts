@@ -233,3 +233,33 @@ describe('MeshPolicy', () => {
     });
   });
 });
+
+describe('MeshPolicy names', () => {
+  test('every name it derives is a valid DNS name of at most 63 characters after joining, the same on every synth', () => {
+    const build = () => {
+      const app = Testing.app();
+      const chart = new Chart(app, 'shop', { namespace: 'shop' });
+      const long = (name: string) => new kplus.Deployment(chart, name, {
+        metadata: { name },
+        serviceAccount: new kplus.ServiceAccount(chart, `${name}-sa`, { metadata: { name } }),
+        containers: [{ image: 'ghcr.io/example/app:1.0', ports: [{ number: 8080, name: 'http' }], securityContext: { ensureNonRoot: false },
+          readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }) }],
+      });
+      const server = long(`a-workload-with-a-rather-long-name-${'s'.repeat(20)}`);
+      const client = long(`another-workload-with-a-very-long-name-${'c'.repeat(20)}`);
+      const policy = new MeshPolicy(chart, 'policy');
+      policy.allow(Client.workload(client), server, { port: 'http', routes: [HttpRouteMatch.pathPrefix(`/${'segment/'.repeat(8)}end`)] });
+      policy.allow(Client.workload(client).onlyFrom('10.0.0.0/8', '192.168.0.0/16'), server, { port: 'http' });
+      return synthAll(app).filter((o) => o.apiVersion.startsWith('policy.linkerd.io/'));
+    };
+    const objects = build();
+    expect(objects.length).toBeGreaterThan(5);
+    for (const o of objects) {
+      expect(o.metadata.name.length).toBeLessThanOrEqual(63);
+      expect(o.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+    }
+    expect(objects.some((o) => /-[0-9a-f]{10}$/.test(o.metadata.name))).toBe(true);
+    expect(build().map((o) => o.metadata.name)).toEqual(objects.map((o) => o.metadata.name));
+    expectValidObjects(objects, { crds: policyCrds() });
+  });
+});

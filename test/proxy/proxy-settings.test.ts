@@ -373,7 +373,7 @@ describe('proxy settings', () => {
     if (row.annotation !== undefined) {
       test(`webhook mode writes ${row.annotation}`, () => {
         // GIVEN / WHEN
-        const pod = meshDeployment({ mode: MeshMode.WEBHOOK, proxy: settingsWith(prop, c.value, c.workloadWith) });
+        const pod = meshDeployment({ mode: MeshMode.WEBHOOK, proxy: settingsWith(prop, c.value, c.workloadWith), installed: { proxy: c.meshWith } });
         // THEN
         expect(pod.annotations[row.annotation!]).toBe(c.text);
         expect(pod.proxy).toBeUndefined();
@@ -452,7 +452,7 @@ describe('setting levels and cross-checks', () => {
 
   test('a close-wait timeout needs proxy-init to run as root', () => {
     expect(() => staticPod(undefined, { closeWaitTimeout: Duration.seconds(30) }))
-      .toThrow(/chart\/web: proxy.closeWaitTimeout: needs proxy-init to run as root/);
+      .toThrow(/chart\/web: proxy.closeWaitTimeout: a close-wait timeout of 30 seconds \(proxy.closeWaitTimeout\) needs proxy-init to run as root, but proxyInitRunAsRoot is false \(from the mesh-wide value of linkerd\)/);
   });
 
   test('tracing needs its collector and identity', () => {

@@ -131,7 +131,7 @@ describe('runSynth', () => {
     const out = path.join(tempDir(), 'dist');
     const result = captureSynth(() => runSynth(typoApp, out));
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/^cdk8s-linkerd: synth failed, nothing was written\.\nshop\/web: spec\.template\.metadata\.annotations\["config\.linkerd\.io\/proxy-log-levl"\]: ERROR L5D201 .*did you mean "config\.linkerd\.io\/proxy-log-level"/);
+    expect(result.stderr).toMatch(/^cdk8s-linkerd: synth failed, nothing was written\.\nshop\/web: the annotation config\.linkerd\.io\/proxy-log-levl: ERROR L5D201 .*did you mean "config\.linkerd\.io\/proxy-log-level"/);
     expect(result.stdout).toBe('');
     expect(fs.existsSync(out)).toBe(false);
   });
