@@ -114,3 +114,37 @@ export function durationMillis(value: string): number {
   }
   return total;
 }
+
+const HOST_PORT = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:\s[\]]+)):(\d{1,5})$/;
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/**
+ * A `host:port` address: a DNS name (a trailing dot is allowed), an IPv4 address or a bracketed
+ * IPv6 address, then a port from 1 to 65535, as Linkerd's controllers and proxies dial it.
+ */
+export function hostPort(scope: IConstruct | string, field: string, value: string): string {
+  const m = typeof value === 'string' ? HOST_PORT.exec(value) : null;
+  const host = m?.[2]?.replace(/\.$/, '');
+  const portNumber = Number(m?.[3]);
+  const hostValid = m !== null && (m[1] !== undefined
+    ? m[1].includes(':')
+    : IPV4.test(host!) ? host!.split('.').every((o) => Number(o) <= 255) : DNS_SUBDOMAIN.test(host!));
+  if (!m || !hostValid || !(portNumber >= 1 && portNumber <= 65535)) {
+    fail(scope, field, value, 'a host:port address', 'give the host and the port, e.g. "otel-collector.observability.svc.cluster.local:4317"');
+  }
+  return value;
+}
+
+/** An absolute `http://` or `https://` URL with a host, as Linkerd's components take for Prometheus. */
+export function httpUrl(scope: IConstruct | string, field: string, value: string): string {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' && !/\s/.test(value) ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.hostname === '') {
+    fail(scope, field, value, 'an http(s) URL', 'give the scheme, the host and the port, e.g. "http://prometheus.monitoring.svc.cluster.local:9090"');
+  }
+  return value;
+}

@@ -6,6 +6,7 @@ import { resourceValues } from '../proxy/proxy-spec';
 import * as check from '../validate';
 import { LinkerdControlPlaneProps } from './control-plane-props';
 import { Heartbeat } from './heartbeat';
+import { applyControllerTracing } from './tracing';
 import { LinkerdValues, resolveMeshValues } from './values';
 
 /** `LinkerdControlPlaneProps` checked and applied to the values tree; errors name `scope`, the control plane. */
@@ -87,6 +88,7 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
     if (pm.scrapeTimeout) values.podMonitor.scrapeTimeout = goDurationText(pm.scrapeTimeout);
     if (pm.labels) values.podMonitor.labels = labelMap(scope, 'podMonitors.labels', pm.labels);
   }
+  applyControllerTracing(scope, values, props.controllerTracing);
   if (props.proxyInjector?.timeoutSeconds !== undefined) {
     const t = props.proxyInjector.timeoutSeconds;
     if (!Number.isInteger(t) || t < 1 || t > 30) {

@@ -93,6 +93,10 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
       'use MeshMode.WEBHOOK, which meshes the pods this object creates');
   }
   const settings = proxySettingAnnotations(workload, 'proxy', options.proxy ?? {}, 'workload');
+  if (settings.some((s) => s.row.prop.startsWith('tracing.')) && !(mesh.values.proxy.tracing as { enabled?: boolean } | undefined)?.enabled) {
+    throw new LinkerdConfigError(workload, 'proxy.tracing', `has no effect: proxy tracing is off in ${mesh.node.path}, and a workload cannot turn it on`,
+      'set proxy.tracing (collectorEndpoint, collectorServiceAccount, collectorNamespace) on the control plane');
+  }
   const values = mode === MeshMode.STATIC ? mesh.values : undefined;
   if (values && values.identityTrustAnchorsPEM === '') {
     throw new LinkerdConfigError(workload, 'mode', `static injection needs the trust anchors of the mesh, and ${mesh.node.path} has none`,
