@@ -8,3 +8,4 @@ export * from './control-plane';
 export * from './mesh';
 export * from './check';
 export * from './policy';
+export * from './viz';

@@ -148,3 +148,21 @@ export function httpUrl(scope: IConstruct | string, field: string, value: string
   }
   return value;
 }
+
+/** A map of labels (valid keys and values), copied. */
+export function labelMap(scope: IConstruct | string, field: string, map: Record<string, string>): Record<string, string> {
+  for (const [k, v] of Object.entries(map)) {
+    labelKey(scope, `${field}.${k}`, k);
+    labelValue(scope, `${field}.${k}`, v);
+  }
+  return { ...map };
+}
+
+/** A map of annotations (valid keys, text values), copied. */
+export function annotationMap(scope: IConstruct | string, field: string, map: Record<string, string>): Record<string, string> {
+  for (const [k, v] of Object.entries(map)) {
+    labelKey(scope, `${field}.${k}`, k);
+    if (typeof v !== 'string') fail(scope, `${field}.${k}`, v, 'a string', 'give annotation values as text');
+  }
+  return { ...map };
+}

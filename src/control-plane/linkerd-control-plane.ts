@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
+import { KeyMaterial } from '../identity';
 import { ProxyBuilder } from '../proxy/proxy-builder';
 import { InstalledControlPlane, InstalledControlPlaneProps } from '../mesh/installed-control-plane';
 import { ILinkerdMesh, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from '../mesh/mesh';
@@ -53,6 +54,13 @@ export class LinkerdControlPlane extends Chart implements ILinkerdMesh {
   /** The proxy builder configured with this mesh's defaults, for meshing workloads. */
   public readonly proxyBuilder: ProxyBuilder;
 
+  /**
+   * The key material and whether its generated keys may be emitted, for extensions installed with
+   * this control plane (linkerd-viz's webhook certificates).
+   * @internal
+   */
+  public readonly _keys: { readonly keyMaterial?: KeyMaterial; readonly emitGeneratedPrivateKeys?: boolean };
+
   private readonly _values: LinkerdValues;
 
   /** Enables injection for every pod of a namespace; see `ILinkerdMesh.meshNamespace`. */
@@ -73,6 +81,7 @@ export class LinkerdControlPlane extends Chart implements ILinkerdMesh {
     this.controlPlaneNamespace = check.dnsLabel(this, 'namespace', props.namespace ?? 'linkerd');
     const values = resolveControlPlaneValues(this, this.controlPlaneNamespace, props);
     this._values = values;
+    this._keys = { keyMaterial: props.keyMaterial, emitGeneratedPrivateKeys: props.emitGeneratedPrivateKeys };
     this.proxyBuilder = new ProxyBuilder(values);
     const ctx = controlPlaneContext(this, this.controlPlaneNamespace, values);
 

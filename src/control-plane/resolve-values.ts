@@ -36,16 +36,13 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
   if (props.webhookFailurePolicy !== undefined) values.webhookFailurePolicy = check.oneOf(scope, 'webhookFailurePolicy', props.webhookFailurePolicy, ['Ignore', 'Fail']);
   if (props.revisionHistoryLimit !== undefined) values.revisionHistoryLimit = check.nonNegativeInteger(scope, 'revisionHistoryLimit', props.revisionHistoryLimit);
 
-  if (props.nodeSelector !== undefined) values.nodeSelector = labelMap(scope, 'nodeSelector', props.nodeSelector);
+  if (props.nodeSelector !== undefined) values.nodeSelector = check.labelMap(scope, 'nodeSelector', props.nodeSelector);
   if (props.tolerations !== undefined) values.tolerations = props.tolerations.map((t) => structuredClone(t));
   if (props.priorityClassName !== undefined) values.priorityClassName = check.dnsSubdomain(scope, 'priorityClassName', props.priorityClassName);
   if (props.runtimeClassName !== undefined) values.runtimeClassName = check.dnsSubdomain(scope, 'runtimeClassName', props.runtimeClassName);
-  if (props.commonLabels !== undefined) values.commonLabels = labelMap(scope, 'commonLabels', props.commonLabels);
-  if (props.podLabels !== undefined) values.podLabels = labelMap(scope, 'podLabels', props.podLabels);
-  if (props.podAnnotations !== undefined) {
-    Object.keys(props.podAnnotations).forEach((k) => check.labelKey(scope, `podAnnotations.${k}`, k));
-    values.podAnnotations = { ...props.podAnnotations };
-  }
+  if (props.commonLabels !== undefined) values.commonLabels = check.labelMap(scope, 'commonLabels', props.commonLabels);
+  if (props.podLabels !== undefined) values.podLabels = check.labelMap(scope, 'podLabels', props.podLabels);
+  if (props.podAnnotations !== undefined) values.podAnnotations = check.annotationMap(scope, 'podAnnotations', props.podAnnotations);
 
   const resourceKeys: Array<[keyof NonNullable<LinkerdControlPlaneProps['resources']>, string]> = [
     ['destination', 'destinationResources'], ['identity', 'identityResources'], ['proxyInjector', 'proxyInjectorResources'],
@@ -65,12 +62,7 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
   }
   if (props.identity.clockSkewAllowance) identity.issuer.clockSkewAllowance = goDurationText(props.identity.clockSkewAllowance);
 
-  if (props.prometheusUrl !== undefined) {
-    if (!/^https?:\/\/[^\s]+$/.test(props.prometheusUrl)) {
-      throw new LinkerdConfigError(scope, 'prometheusUrl', `${JSON.stringify(props.prometheusUrl)} is not an http(s) URL`, 'use e.g. "http://prometheus.monitoring.svc.cluster.local:9090"');
-    }
-    values.prometheusUrl = props.prometheusUrl;
-  }
+  if (props.prometheusUrl !== undefined) values.prometheusUrl = check.httpUrl(scope, 'prometheusUrl', props.prometheusUrl);
   const heartbeat = props.heartbeat ?? Heartbeat.daily();
   const seed = `${namespace}.${trustDomain}`;
   const schedule = heartbeat._schedule(scope, 'heartbeat', seed);
@@ -86,7 +78,7 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
     values.podMonitor.proxy.enabled = pm.proxy ?? true;
     if (pm.scrapeInterval) values.podMonitor.scrapeInterval = goDurationText(pm.scrapeInterval);
     if (pm.scrapeTimeout) values.podMonitor.scrapeTimeout = goDurationText(pm.scrapeTimeout);
-    if (pm.labels) values.podMonitor.labels = labelMap(scope, 'podMonitors.labels', pm.labels);
+    if (pm.labels) values.podMonitor.labels = check.labelMap(scope, 'podMonitors.labels', pm.labels);
   }
   applyControllerTracing(scope, values, props.controllerTracing);
   if (props.proxyInjector?.timeoutSeconds !== undefined) {
@@ -112,12 +104,4 @@ function intOrPercent(scope: IConstruct, field: string, value: number | string):
     throw new LinkerdConfigError(scope, field, `${JSON.stringify(value)} is neither a count nor a percentage`, 'use a whole number or a percentage such as "25%"');
   }
   return value;
-}
-
-function labelMap(scope: IConstruct, field: string, map: Record<string, string>): Record<string, string> {
-  for (const [k, v] of Object.entries(map)) {
-    check.labelKey(scope, `${field}.${k}`, k);
-    check.labelValue(scope, `${field}.${k}`, v);
-  }
-  return { ...map };
 }
