@@ -10,7 +10,7 @@ import type { DemoApp } from './demo-app';
  * itself. Nothing else can reach the demo's pods (port-forwards do not pass through the proxy).
  */
 export function applyDemoPolicy(demo: DemoApp): MeshPolicy {
-  const vizInApp = demo.node.root.node.findAll().some((c) => c instanceof LinkerdViz);
+  const vizInApp = demo.node.root.node.findAll().some((c) => LinkerdViz.isLinkerdViz(c));
   const policy = new MeshPolicy(demo, 'policy', {
     metricsScrapers: vizInApp ? undefined : [Client.meshTls(ServiceAccountRef.fromName('prometheus', 'linkerd-viz'))],
   });

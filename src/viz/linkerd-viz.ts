@@ -18,6 +18,8 @@ import { resolveVizConfig } from './viz-config';
 import { LinkerdVizProps } from './viz-props';
 import { renderApiService, renderServingCertificates, renderTapInjectorWebhook } from './webhooks';
 
+const VIZ_MARKER = Symbol.for('cdk8s-linkerd.LinkerdViz');
+
 /**
  * The linkerd-viz extension (edge-26.8.3) in a chart of its own: the metrics API, tap and its
  * injector, the web dashboard and a bundled (or external) Prometheus, with their RBAC, Services,
@@ -29,6 +31,11 @@ import { renderApiService, renderServingCertificates, renderTapInjectorWebhook }
  * namespace; this construct emits the Namespace with that metadata instead, so there is no hook.
  */
 export class LinkerdViz extends Chart {
+  /** Whether `x` is a LinkerdViz (`instanceof` is true for every cdk8s Chart). */
+  public static isLinkerdViz(x: unknown): x is LinkerdViz {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[VIZ_MARKER] === true;
+  }
+
   /** Namespace of the extension. */
   public readonly vizNamespace: string;
   /** URL the metrics API queries Prometheus at. */
@@ -43,6 +50,7 @@ export class LinkerdViz extends Chart {
 
   public constructor(scope: Construct, id: string, props: LinkerdVizProps = {}) {
     super(scope, id);
+    Object.defineProperty(this, VIZ_MARKER, { value: true });
     const mesh = props.controlPlane ?? LinkerdControlPlane.fromInstalled(this, 'control-plane');
     this.controlPlane = mesh;
     const config = resolveVizConfig(this, props, mesh);
@@ -53,7 +61,8 @@ export class LinkerdViz extends Chart {
       : config.prometheus.scrapedBy;
     // Extensions are applied after the control plane whose injector meshes their pods.
     if (mesh instanceof Chart && mesh.node.root === this.node.root) this.addDependency(mesh);
-    const keys: LinkerdControlPlane['_keys'] = mesh instanceof LinkerdControlPlane ? (mesh as LinkerdControlPlane)._keys : {};
+    // (`instanceof` does not tell charts apart: cdk8s answers it for any Chart.)
+    const keys: LinkerdControlPlane['_keys'] = (mesh as Partial<Pick<LinkerdControlPlane, '_keys'>>)._keys ?? {};
 
     // Objects are created in this order, and their construct ids are fixed: both shape the output.
     const ctx = vizContext(this, config);

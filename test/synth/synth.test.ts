@@ -45,7 +45,7 @@ describe('npm run synth', () => {
     const out = tempDir();
     runNode(MAIN, [], { CDK8S_OUTDIR: out });
     expect(Object.keys(hashDirectory(out))).toEqual([
-      '01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-demo.yaml',
+      '01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-linkerd-viz.yaml', '04-observability.yaml', '05-demo.yaml',
       'examples/bring-your-own-pem/01-linkerd-control-plane.yaml',
       'examples/cert-manager/01-linkerd-control-plane.yaml',
       'examples/cluster-references/01-linkerd-control-plane.yaml',
@@ -55,7 +55,7 @@ describe('npm run synth', () => {
   });
 
   test('every object of the default mesh validates against the Kubernetes schemas and our CRDs', () => {
-    const objects = ['01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-demo.yaml'].flatMap((f) => readManifests(path.join(ROOT, 'dist', f)));
+    const objects = ['01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-linkerd-viz.yaml', '04-observability.yaml', '05-demo.yaml'].flatMap((f) => readManifests(path.join(ROOT, 'dist', f)));
     expect(objects.length).toBeGreaterThan(40);
     expectValidObjects(objects, { crds: linkerdCrdManifests() });
   });
