@@ -6,6 +6,7 @@ import { Client } from '../policy/client';
 import { ContainerResources, ImagePullPolicy, LogFormat, ProxySettings } from '../proxy/proxy-spec';
 import { compactGoDuration } from '../proxy/proxy-settings';
 import * as check from '../validate';
+import { ResolvedPrometheus } from './resolved-prometheus';
 
 /** Log levels Prometheus accepts. */
 export enum PrometheusLogLevel {
@@ -43,7 +44,7 @@ export interface BundledPrometheusProps {
   readonly args?: Record<string, string>;
   /** @default - none (HA preset: 300m / 300Mi, limit 8192Mi) */
   readonly resources?: ContainerResources;
-  /** @default - the extension's log level */
+  /** @default - the extension's log level when Prometheus has it (debug, info, warn, error), else info */
   readonly logLevel?: PrometheusLogLevel;
   /** `plain` becomes Prometheus' `logfmt`. @default - the extension's log format */
   readonly logFormat?: LogFormat;
@@ -73,34 +74,6 @@ export interface ExternalPrometheusProps {
    * lets it scrape the proxies of workloads it denies by default.
    * @default - unknown: MeshPolicy grants no scrapes on its behalf
    */
-  readonly scrapedBy?: Client;
-}
-
-/** A bundled Prometheus, resolved. @internal */
-export interface ResolvedBundledPrometheus {
-  readonly args: Array<[string, string]>;
-  readonly globalConfig: Record<string, string>;
-  readonly scrapeConfigs: Array<Record<string, unknown>>;
-  readonly metricRelabelConfigs: Array<Record<string, unknown>>;
-  readonly remoteWrite: Array<Record<string, unknown>>;
-  readonly resources?: ContainerResources;
-  readonly logLevel?: string;
-  readonly logFormat?: string;
-  readonly image: string;
-  readonly imagePullPolicy?: ImagePullPolicy;
-  readonly nodeSelector?: Record<string, string>;
-  readonly tolerations?: Toleration[];
-  readonly podAnnotations: Record<string, string>;
-  readonly proxy?: ProxySettings;
-}
-
-/** Where the metrics API reads metrics from, resolved. @internal */
-export interface ResolvedPrometheus {
-  /** The bundled Prometheus, when viz runs one. */
-  readonly bundled?: ResolvedBundledPrometheus;
-  /** URL of an external Prometheus. */
-  readonly externalUrl?: string;
-  /** The external Prometheus' mesh identity. */
   readonly scrapedBy?: Client;
 }
 

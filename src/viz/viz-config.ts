@@ -8,7 +8,8 @@ import { ContainerResources, ImagePullPolicy, LogFormat, ProxySettings, resource
 import * as check from '../validate';
 import { LINKERD_VERSION } from '../version';
 import { checkGoRegexp } from './go-regexp';
-import { ResolvedPrometheus, VizPrometheus } from './prometheus';
+import { VizPrometheus } from './prometheus';
+import { ResolvedPrometheus } from './resolved-prometheus';
 import { LinkerdVizProps, VizComponentProps } from './viz-props';
 
 /** The four viz components that run Linkerd's own images. */
