@@ -9,3 +9,4 @@ export * from './control-plane';
 export * from './mesh';
 export * from './check';
 export * from './policy';
+export * from './viz';

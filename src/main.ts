@@ -2,10 +2,11 @@
 import { App, Duration } from 'cdk8s';
 import { LinkerdControlPlane } from './control-plane';
 import { LinkerdCrds } from './crds';
-import { addDemoApp } from './demo';
+import { addDemoApp, DemoCollector } from './demo';
 import { IssuerCertificate, KeyMaterial, TrustAnchors } from './identity';
 import { buildArgoCdExample, exampleApps } from '../examples';
 import { runSynth } from './synth';
+import { LinkerdViz } from './viz';
 
 /**
  * The seed of the demo install in `dist/`. Whoever knows it can derive every private key of that
@@ -14,10 +15,14 @@ import { runSynth } from './synth';
  */
 const DEMO_SEED = 'cdk8s-linkerd demo mesh - not for production clusters';
 
-/** The default mesh `npm run synth` writes into dist/: CRDs, the control plane, then a demo app. */
+/**
+ * The default mesh `npm run synth` writes into dist/: CRDs, the control plane tracing to an
+ * OpenTelemetry collector, linkerd-viz, the collector, then a demo app.
+ */
 export function buildApp(): App {
   const app = new App();
   const crds = new LinkerdCrds(app, 'linkerd-crds');
+  const collector = DemoCollector.endpoint();
   const controlPlane = new LinkerdControlPlane(app, 'linkerd-control-plane', {
     keyMaterial: KeyMaterial.fromSeed({ seed: DEMO_SEED, notBefore: '2026-11-01T00:00:00Z' }),
     // The demo's issuer and webhook keys are derived from DEMO_SEED and written into dist/ on purpose.
@@ -26,10 +31,16 @@ export function buildApp(): App {
       trustAnchors: TrustAnchors.generated({ validity: Duration.days(3650) }),
       issuer: IssuerCertificate.generated({ validity: Duration.days(730) }),
     },
+    // Every proxy, and the destination and identity controllers, send spans to the collector.
+    proxy: { tracing: { collectorEndpoint: collector, collectorServiceAccount: 'otel-collector', collectorNamespace: 'observability' } },
+    controllerTracing: {},
   });
   controlPlane.addDependency(crds);
+  // Dashboard, tap and golden metrics; its tap certificates come from the same seed.
+  new LinkerdViz(app, 'linkerd-viz', { controlPlane });
+  new DemoCollector(app, 'observability', { mesh: controlPlane }).addDependency(controlPlane);
   // A three-tier app built with cdk8s-plus-27, meshed both by annotation and statically.
-  addDemoApp(app, controlPlane);
+  addDemoApp(app, controlPlane, { traceAttributes: { 'deployment.environment': 'demo' } });
   return app;
 }
 

@@ -550,3 +550,73 @@ export function requestWithinLimit(scope: Scope, field: string, resource: string
       `lower the request to ${limit} or less, or raise the limit to at least ${request}`);
   }
 }
+
+const HOST_PORT = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:\s[\]]+)):(\d{1,5})$/;
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/**
+ * What is wrong with a `host:port` address, or undefined: a DNS name (a trailing dot is allowed),
+ * an IPv4 address or a bracketed IPv6 address, then a port from 1 to 65535, as Linkerd's
+ * controllers and proxies dial it.
+ */
+export function hostPortFault(value: string): Fault | undefined {
+  const shown = formatValue(value);
+  const example = 'e.g. "otel-collector.observability.svc.cluster.local:4317"';
+  const m = HOST_PORT.exec(value);
+  if (!m) {
+    return /:\d+$/.test(value) || value.includes(':')
+      ? { problem: `${shown} is not a host:port address`, fix: `give the host and the port, ${example}` }
+      : { problem: `${shown} has no port`, fix: `add the port, ${example}` };
+  }
+  const port = Number(m[3]);
+  if (!(port >= 1 && port <= 65535)) return { problem: `the port of ${shown} is outside 1-65535`, fix: `use a port from 1 to 65535, ${example}` };
+  if (m[1] !== undefined) return m[1].includes(':') ? undefined : { problem: `${shown} has no IPv6 address in brackets`, fix: 'write an IPv6 address as "[fd00::1]:4317"' };
+  const host = m[2].replace(/\.$/, '');
+  if (IPV4.test(host)) {
+    return host.split('.').every((o) => Number(o) <= 255) ? undefined : { problem: `${host} in ${shown} is not an IPv4 address`, fix: 'use octets from 0 to 255' };
+  }
+  const fault = dnsSubdomainFault(host);
+  return fault && { problem: `the host of ${shown}: ${fault.problem}`, fix: fault.fix };
+}
+
+export function hostPort(scope: IConstruct | string, field: string, value: string): string {
+  const fault = hostPortFault(requireString(scope, field, value, '"otel-collector.observability.svc.cluster.local:4317"'));
+  if (fault) raise(scope, field, fault);
+  return value;
+}
+
+/** An absolute `http://` or `https://` URL with a host, as Linkerd's components take for Prometheus; the message names the fault. */
+export function httpUrl(scope: IConstruct | string, field: string, text: string): string {
+  const example = 'use e.g. "http://prometheus.monitoring.svc.cluster.local:9090"';
+  let url: URL;
+  try {
+    url = new URL(requireString(scope, field, text, '"http://prometheus.monitoring.svc.cluster.local:9090"'));
+  } catch {
+    throw new LinkerdConfigError(scope, field, `${formatValue(text)} is not a URL${/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? '' : ' (it has no scheme)'}`, example);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new LinkerdConfigError(scope, field, `${formatValue(text)} has the scheme ${url.protocol.slice(0, -1)}, not http or https`, example);
+  }
+  if (/\s/.test(text) || url.hostname === '') {
+    throw new LinkerdConfigError(scope, field, `${formatValue(text)} ${url.hostname === '' ? 'has no host' : 'contains whitespace'}`, example);
+  }
+  return text;
+}
+
+/** A map of labels (valid keys and values), copied. */
+export function labelMap(scope: IConstruct | string, field: string, map: Record<string, string>): Record<string, string> {
+  for (const [k, v] of Object.entries(map)) {
+    labelKey(scope, `${field}.${k}`, k);
+    labelValue(scope, `${field}.${k}`, v);
+  }
+  return { ...map };
+}
+
+/** A map of annotations (valid keys, text values), copied. */
+export function annotationMap(scope: IConstruct | string, field: string, map: Record<string, string>): Record<string, string> {
+  for (const [k, v] of Object.entries(map)) {
+    labelKey(scope, `${field}.${k}`, k);
+    if (typeof v !== 'string') fail(scope, `${field}.${k}`, v, 'a string', 'give annotation values as text');
+  }
+  return { ...map };
+}

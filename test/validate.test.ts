@@ -25,6 +25,14 @@ describe('prop checks', () => {
     expect(check.labelKey(scope, 'f', 'linkerd.io/control-plane-ns')).toBe('linkerd.io/control-plane-ns');
     expect(check.labelValue(scope, 'f', '')).toBe('');
     expect(check.oneOf(scope, 'f', 'b', ['a', 'b'])).toBe('b');
+    expect(check.hostPort(scope, 'f', 'otel-collector.observability.svc.cluster.local:4317')).toBe('otel-collector.observability.svc.cluster.local:4317');
+    expect(check.hostPort(scope, 'f', 'otel.observability.svc.cluster.local.:4317')).toBe('otel.observability.svc.cluster.local.:4317');
+    expect(check.hostPort(scope, 'f', '10.0.0.1:4317')).toBe('10.0.0.1:4317');
+    expect(check.hostPort(scope, 'f', '[fd00::1]:4317')).toBe('[fd00::1]:4317');
+    expect(check.httpUrl(scope, 'f', 'http://prometheus.monitoring.svc.cluster.local:9090')).toBe('http://prometheus.monitoring.svc.cluster.local:9090');
+    expect(check.httpUrl(scope, 'f', 'https://prom.example.com/prefix')).toBe('https://prom.example.com/prefix');
+    expect(check.labelMap(scope, 'f', { 'app.kubernetes.io/name': 'web' })).toEqual({ 'app.kubernetes.io/name': 'web' });
+    expect(check.annotationMap(scope, 'f', { 'example.com/note': 'any text: at all' })).toEqual({ 'example.com/note': 'any text: at all' });
   });
 
   test('durations convert to milliseconds', () => {
@@ -73,6 +81,15 @@ describe('prop checks', () => {
     ['a label value with a slash', () => check.labelValue(scope, 'labels.x', 'a/b'), /labels.x: "a\/b" contains "\/"; a label value has only letters, digits/],
     ['a label value ending in "-"', () => check.labelValue(scope, 'labels.x', 'a-'), /"a-" ends with "-"/],
     ['a value outside an enum', () => check.oneOf(scope, 'mode', 'c' as string, ['a', 'b']), /mode: "c" is not one of "a", "b"/],
+    ['an address without port', () => check.hostPort(scope, 'endpoint', 'otel.observability'), /endpoint: "otel.observability" has no port\. Fix: add the port/],
+    ['an address with port 0', () => check.hostPort(scope, 'endpoint', 'otel:0'), /endpoint: the port of "otel:0" is outside 1-65535/],
+    ['an address with a URL scheme', () => check.hostPort(scope, 'endpoint', 'http://otel:4317'), /is not a host:port address/],
+    ['an unbracketed IPv6 address', () => check.hostPort(scope, 'endpoint', 'fd00::1:4317'), /is not a host:port address/],
+    ['an IPv4 address out of range', () => check.hostPort(scope, 'endpoint', '10.0.0.300:4317'), /10\.0\.0\.300 in "10\.0\.0\.300:4317" is not an IPv4 address/],
+    ['a URL without scheme', () => check.httpUrl(scope, 'url', 'prometheus:9090'), /url: "prometheus:9090" has the scheme prometheus, not http or https/],
+    ['a URL of another scheme', () => check.httpUrl(scope, 'url', 'ftp://prometheus'), /has the scheme ftp, not http or https/],
+    ['a URL with a space', () => check.httpUrl(scope, 'url', 'http://prom etheus'), /"http:\/\/prom etheus" is not a URL/],
+    ['an annotation map with a number', () => check.annotationMap(scope, 'annotations', { a: 1 as any }), /annotations.a: 1 is not a string/],
   ];
   test.each(failures)('fails on %s, naming the construct path, the field and the fault', (_label, run, message) => {
     expect(run).toThrow(LinkerdConfigError);

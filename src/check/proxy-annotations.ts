@@ -109,11 +109,13 @@ function checkAnnotations(
     const row = known.row;
     if (!row) continue;
     if (where === 'workload') {
+      if (shippedMarker(object, key)) continue;
       report('L5D204', Severity.WARNING, key, `${key} has no effect on the ${object.kind} itself: the injector reads the pod template's annotations (${podTemplateField(object)})`,
         `move it to the pod template, or set ${typedSetting(row)}`);
       continue;
     }
     if (where === 'service') {
+      if (shippedMarker(object, key)) continue;
       if (row.prop !== 'opaquePorts') {
         report('L5D204', Severity.WARNING, key, `${key} has no effect on a Service: only config.linkerd.io/opaque-ports is read there`, `move it to the pod template, or set ${typedSetting(row)}`);
       } else if (!row.valuesCodec.accepts(text)) {
@@ -139,6 +141,16 @@ function checkAnnotations(
     }
   }
   return findings;
+}
+
+/**
+ * Linkerd's extension charts (objects labelled `linkerd.io/extension`) mark their Deployments and
+ * Services with `linkerd.io/inject` and `config.linkerd.io/proxy-await` as well as their pod
+ * templates. Harmless, shipped by Linkerd rather than written by a user, and reproduced by this
+ * library's extensions: not reported.
+ */
+function shippedMarker(object: Record<string, any>, key: string): boolean {
+  return object.metadata?.labels?.['linkerd.io/extension'] !== undefined && ['linkerd.io/inject', 'config.linkerd.io/proxy-await'].includes(key);
 }
 
 function podTemplateField(object: Record<string, any>): string {

@@ -1,5 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
 import { BoundIssuerCertificate, BoundTrustAnchors, IdentityManifest, WebhookTls } from '../identity';
 import { resolveIdentity } from '../identity/resolve-identity';
@@ -49,17 +49,25 @@ export function resolveCertificates(ctx: ControlPlaneContext, props: LinkerdCont
     wv.caBundle = bound.secret === undefined ? bound.caBundlePem ?? '' : '';
     wv.crtPEM = '';
   }
-  if (generatedKeys.length > 0 && props.emitGeneratedPrivateKeys !== true) {
-    throw new LinkerdConfigError(chart, 'emitGeneratedPrivateKeys',
+  requireGeneratedKeysAcknowledged(chart, generatedKeys, props.emitGeneratedPrivateKeys);
+  return { anchors, issuer, webhooks, manifests: uniqueManifests(chart, manifests) };
+}
+
+/**
+ * Private keys generated from key material reach the output only when the user said so
+ * (`emitGeneratedPrivateKeys`); `generatedKeys` describes where each would be written.
+ */
+export function requireGeneratedKeysAcknowledged(scope: IConstruct, generatedKeys: string[], acknowledged: boolean | undefined): void {
+  if (generatedKeys.length > 0 && acknowledged !== true) {
+    throw new LinkerdConfigError(scope, 'emitGeneratedPrivateKeys',
       `is not set, but the output would hold private keys generated from keyMaterial: ${generatedKeys.join(', ')}`,
       'set emitGeneratedPrivateKeys: true to acknowledge it and keep the output out of Git (README, "Keys and Git"), '
       + 'or let cert-manager issue them (IssuerCertificate.issuedByCertManager, WebhookTls.issuedByCertManager) so that no key is emitted');
   }
-  return { anchors, issuer, webhooks, manifests: uniqueManifests(chart, manifests) };
 }
 
 /** The same Issuer may serve several Certificates: keep one copy, and fail on two different objects of one name. */
-function uniqueManifests(scope: IConstruct, manifests: IdentityManifest[]): IdentityManifest[] {
+export function uniqueManifests(scope: IConstruct, manifests: IdentityManifest[]): IdentityManifest[] {
   const byKey = new Map<string, IdentityManifest>();
   for (const m of manifests) {
     const key = `${m.apiVersion.split('/')[0]}/${m.kind}/${m.namespace ?? ''}/${m.name}`;
@@ -90,14 +98,23 @@ export function renderIdentityObjects(ctx: ControlPlaneContext, issuer: { scheme
 
 /** cert-manager Issuers and Certificates, and the trust-manager Bundle, that the identity sources ask for. */
 export function renderCertManagerObjects(ctx: ControlPlaneContext, manifests: IdentityManifest[]): void {
-  for (const m of manifests) {
+  renderIdentityManifests(ctx.chart, manifests, (m) => {
     const meta = ctx.componentMeta(m.name, m.component, { namespaced: m.namespace !== undefined });
-    const labels = { ...meta.labels, ...ctx.values.commonLabels };
+    return { ...meta, labels: { ...meta.labels, ...ctx.values.commonLabels } };
+  });
+}
+
+/**
+ * Emits the objects identity and webhook sources ask for, with the metadata `metadata` gives
+ * each (labels, annotations); name and namespace are the manifest's own.
+ */
+export function renderIdentityManifests(scope: Construct, manifests: IdentityManifest[], metadata: (m: IdentityManifest) => Record<string, unknown>): void {
+  for (const m of manifests) {
     // The body is used as built: an empty `selfSigned: {}` is what makes a self-signed Issuer.
-    new ApiObject(ctx.chart, `${m.kind.toLowerCase()}-${m.namespace ?? 'cluster'}-${m.name}`, {
+    new ApiObject(scope, `${m.kind.toLowerCase()}-${m.namespace ?? 'cluster'}-${m.name}`, {
       apiVersion: m.apiVersion,
       kind: m.kind,
-      metadata: prune({ ...meta, namespace: m.namespace, labels }),
+      metadata: prune({ ...metadata(m), name: m.name, namespace: m.namespace }),
       ...structuredClone(m.body),
     });
   }

@@ -3,7 +3,7 @@ import { KEY_MATERIAL, LINKERD_IDENTITY_PROPS, TRUST_ANCHORS, WEBHOOK_TLS } from
 import type { InstalledControlPlaneProps } from '../mesh/installed-control-plane';
 import { ContainerResources, ImagePullPolicy, LogFormat, ResourceRange } from '../proxy/proxy-spec';
 import {
-  ControlPlaneResources, LinkerdControlPlaneProps, LinkerdPodMonitorProps, LinkerdProxyInjectorProps, LinkerdWebhookProps,
+  ControlPlaneResources, ControllerTracing, LinkerdControlPlaneProps, LinkerdPodMonitorProps, LinkerdProxyInjectorProps, LinkerdWebhookProps,
   WebhookFailurePolicy,
 } from './control-plane-props';
 import { Heartbeat } from './heartbeat';
@@ -93,4 +93,5 @@ export const LINKERD_CONTROL_PLANE_PROPS: Guard = lazy(() => struct<LinkerdContr
   proxyInjector: struct<LinkerdProxyInjectorProps>({ tls: WEBHOOK_TLS, timeoutSeconds: is.number }),
   spValidator: WEBHOOK_PROPS,
   policyValidator: WEBHOOK_PROPS,
+  controllerTracing: struct<ControllerTracing>({ enabled: is.boolean, collectorEndpoint: is.string }, 'a ControllerTracing ({ enabled, collectorEndpoint })'),
 }, 'a LinkerdControlPlaneProps', 'pass props with at least identity: { trustAnchors, issuer }'));

@@ -55,6 +55,17 @@ export interface LinkerdPodMonitorProps {
   readonly labels?: Record<string, string>;
 }
 
+/** OpenTelemetry tracing of the controllers themselves (destination and identity), upstream's `controller.tracing`. */
+export interface ControllerTracing {
+  /** @default true */
+  readonly enabled?: boolean;
+  /**
+   * Collector the controllers export spans to, `host:port`.
+   * @default - the proxies' collector, `proxy.tracing.collectorEndpoint`
+   */
+  readonly collectorEndpoint?: string;
+}
+
 export interface LinkerdControlPlaneProps {
   /** Namespace of the control plane. @default 'linkerd' */
   readonly namespace?: string;
@@ -151,6 +162,11 @@ export interface LinkerdControlPlaneProps {
   readonly podLabels?: Record<string, string>;
   /** Annotations on every control-plane pod. @default - none */
   readonly podAnnotations?: Record<string, string>;
+  /**
+   * Tracing of the controllers; the proxies' tracing is `proxy.tracing`.
+   * @default - the controllers export no spans
+   */
+  readonly controllerTracing?: ControllerTracing;
   /** Mesh-wide proxy defaults; the control plane's own proxies use them too. @default - upstream's */
   readonly proxy?: ProxySettings;
   /** @default - generated certificate, 10 s timeout */

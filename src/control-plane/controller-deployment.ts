@@ -174,8 +174,12 @@ export function controllerDeployment(ctx: ControlPlaneContext, spec: ControllerD
   });
 }
 
-function antiAffinity(component: string) {
-  const selector = { matchExpressions: [{ key: 'linkerd.io/control-plane-component', operator: 'In', values: [component] }] };
+/**
+ * Upstream's pod anti-affinity (`partials/_affinity.tpl`): replicas of a component on different
+ * nodes (required) and zones (preferred), pods told apart by the label `labelKey`.
+ */
+export function antiAffinity(component: string, labelKey: string = 'linkerd.io/control-plane-component') {
+  const selector = { matchExpressions: [{ key: labelKey, operator: 'In', values: [component] }] };
   return {
     podAntiAffinity: {
       preferredDuringSchedulingIgnoredDuringExecution: [{ podAffinityTerm: { labelSelector: selector, topologyKey: 'topology.kubernetes.io/zone' }, weight: 100 }],

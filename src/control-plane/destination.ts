@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { ControlPlaneContext } from './context';
 import { controllerDeployment } from './controller-deployment';
+import { controllerTraceArgs } from './tracing';
 import { ResourceValues, trustDomainOf } from './values';
 
 /**
@@ -32,6 +33,7 @@ export function renderDestination(ctx: ControlPlaneContext, checksumOf: ApiObjec
           `-identity-trust-domain=${td}`, `-default-opaque-ports=${v.proxy.opaquePorts}`,
           `-enable-ipv6=${!v.disableIPv6}`, `-enable-pprof=${v.enablePprof}`,
           ...(dc.meshedHttp2ClientProtobuf ? [`--meshed-http2-client-params=${JSON.stringify(dc.meshedHttp2ClientProtobuf)}`] : []),
+          ...controllerTraceArgs(v),
         ],
         ports: [['dest-grpc', 8086], ['dest-admin', 9996]],
         probePort: 9996,

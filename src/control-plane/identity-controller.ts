@@ -1,5 +1,6 @@
 import { ControlPlaneContext } from './context';
 import { controllerDeployment } from './controller-deployment';
+import { controllerTraceArgs } from './tracing';
 import { ResourceValues, trustDomainOf } from './values';
 
 /** The identity Deployment, which issues the proxies' certificates. */
@@ -27,6 +28,7 @@ export function renderIdentity(ctx: ControlPlaneContext): void {
         `-identity-issuance-lifetime=${issuer.issuanceLifetime}`, `-identity-clock-skew-allowance=${issuer.clockSkewAllowance}`,
         `-identity-scheme=${issuer.scheme}`, `-enable-pprof=${v.enablePprof}`,
         `-kube-apiclient-qps=${kubeAPI.clientQPS}`, `-kube-apiclient-burst=${kubeAPI.clientBurst}`,
+        ...controllerTraceArgs(v),
       ],
       env: [{ name: 'LINKERD_DISABLED', value: 'linkerd-await cannot block the identity controller' }],
       ports: [['ident-grpc', 8080], ['ident-admin', 9990]],

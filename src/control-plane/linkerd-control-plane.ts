@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { cloneJson } from '../json-clone';
 import { SynthChecks } from '../gitops/synth-checks';
 import { guardProps, required } from '../guards';
+import { KeyMaterial } from '../identity';
 import { ProxyBuilder } from '../proxy/proxy-builder';
 import { InstalledControlPlane, InstalledControlPlaneProps } from '../mesh/installed-control-plane';
 import { ILinkerdMesh, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from '../mesh/mesh';
@@ -56,6 +57,13 @@ export class LinkerdControlPlane extends Chart implements ILinkerdMesh {
   /** The proxy builder configured with this mesh's defaults, for meshing workloads. */
   public readonly proxyBuilder: ProxyBuilder;
 
+  /**
+   * The key material and whether its generated keys may be emitted, for extensions installed with
+   * this control plane (linkerd-viz's webhook certificates).
+   * @internal
+   */
+  public readonly _keys: { readonly keyMaterial?: KeyMaterial; readonly emitGeneratedPrivateKeys?: boolean };
+
   private readonly _values: LinkerdValues;
 
   /** Enables injection for every pod of a namespace; see `ILinkerdMesh.meshNamespace`. */
@@ -75,6 +83,7 @@ export class LinkerdControlPlane extends Chart implements ILinkerdMesh {
     this.controlPlaneNamespace = check.dnsLabel(this, 'namespace', props.namespace ?? 'linkerd');
     const values = resolveControlPlaneValues(this, this.controlPlaneNamespace, props);
     this._values = values;
+    this._keys = { keyMaterial: props.keyMaterial, emitGeneratedPrivateKeys: props.emitGeneratedPrivateKeys };
     this.proxyBuilder = new ProxyBuilder(values);
     const ctx = controlPlaneContext(this, this.controlPlaneNamespace, values);
 

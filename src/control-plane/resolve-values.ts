@@ -6,6 +6,7 @@ import { resourceValues } from '../proxy/proxy-spec';
 import * as check from '../validate';
 import { LinkerdControlPlaneProps } from './control-plane-props';
 import { Heartbeat } from './heartbeat';
+import { applyControllerTracing } from './tracing';
 import { LinkerdValues, resolveMeshValues } from './values';
 
 /** `LinkerdControlPlaneProps` checked and applied to the values tree; errors name `scope`, the control plane. */
@@ -40,16 +41,13 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
   if (props.webhookFailurePolicy !== undefined) values.webhookFailurePolicy = check.oneOf(scope, 'webhookFailurePolicy', props.webhookFailurePolicy, ['Ignore', 'Fail']);
   if (props.revisionHistoryLimit !== undefined) values.revisionHistoryLimit = check.nonNegativeInteger(scope, 'revisionHistoryLimit', props.revisionHistoryLimit);
 
-  if (props.nodeSelector !== undefined) values.nodeSelector = labelMap(scope, 'nodeSelector', props.nodeSelector);
+  if (props.nodeSelector !== undefined) values.nodeSelector = check.labelMap(scope, 'nodeSelector', props.nodeSelector);
   if (props.tolerations !== undefined) values.tolerations = props.tolerations.map((t) => structuredClone(t));
   if (props.priorityClassName !== undefined) values.priorityClassName = check.dnsSubdomain(scope, 'priorityClassName', props.priorityClassName);
   if (props.runtimeClassName !== undefined) values.runtimeClassName = check.dnsSubdomain(scope, 'runtimeClassName', props.runtimeClassName);
-  if (props.commonLabels !== undefined) values.commonLabels = labelMap(scope, 'commonLabels', props.commonLabels, true);
-  if (props.podLabels !== undefined) values.podLabels = labelMap(scope, 'podLabels', props.podLabels, true);
-  if (props.podAnnotations !== undefined) {
-    Object.keys(props.podAnnotations).forEach((k) => check.labelKey(scope, `podAnnotations.${k}`, k));
-    values.podAnnotations = { ...props.podAnnotations };
-  }
+  if (props.commonLabels !== undefined) values.commonLabels = controlPlaneLabels(scope, 'commonLabels', props.commonLabels);
+  if (props.podLabels !== undefined) values.podLabels = controlPlaneLabels(scope, 'podLabels', props.podLabels);
+  if (props.podAnnotations !== undefined) values.podAnnotations = check.annotationMap(scope, 'podAnnotations', props.podAnnotations);
 
   const resourceKeys: Array<[keyof NonNullable<LinkerdControlPlaneProps['resources']>, string]> = [
     ['destination', 'destinationResources'], ['identity', 'identityResources'], ['proxyInjector', 'proxyInjectorResources'],
@@ -71,7 +69,7 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
     identity.issuer.clockSkewAllowance = goDurationText(nonNegative(scope, 'identity.clockSkewAllowance', props.identity.clockSkewAllowance));
   }
 
-  if (props.prometheusUrl !== undefined) values.prometheusUrl = httpUrl(scope, 'prometheusUrl', props.prometheusUrl);
+  if (props.prometheusUrl !== undefined) values.prometheusUrl = check.httpUrl(scope, 'prometheusUrl', props.prometheusUrl);
   const heartbeat = props.heartbeat ?? Heartbeat.daily();
   const seed = `${namespace}.${trustDomain}`;
   const schedule = heartbeat._schedule(scope, 'heartbeat', seed);
@@ -87,7 +85,7 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
     values.podMonitor.proxy.enabled = pm.proxy ?? true;
     if (pm.scrapeInterval) values.podMonitor.scrapeInterval = goDurationText(pm.scrapeInterval);
     if (pm.scrapeTimeout) values.podMonitor.scrapeTimeout = goDurationText(pm.scrapeTimeout);
-    if (pm.labels) values.podMonitor.labels = labelMap(scope, 'podMonitors.labels', pm.labels);
+    if (pm.labels) values.podMonitor.labels = check.labelMap(scope, 'podMonitors.labels', pm.labels);
     const interval = pm.scrapeInterval?.toMilliseconds({ integral: false }) ?? 10_000;
     const timeout = pm.scrapeTimeout?.toMilliseconds({ integral: false }) ?? 10_000;
     if (timeout > interval) {
@@ -96,6 +94,7 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
         'make scrapeTimeout at most scrapeInterval');
     }
   }
+  applyControllerTracing(scope, values, props.controllerTracing);
   if (props.proxyInjector?.timeoutSeconds !== undefined) {
     const t = props.proxyInjector.timeoutSeconds;
     if (!Number.isInteger(t) || t < 1 || t > 30) {
@@ -126,24 +125,6 @@ function isZero(value: unknown): boolean {
   return value === 0 || value === '0%';
 }
 
-/** An http(s) URL with a host, naming what is wrong otherwise. */
-function httpUrl(scope: IConstruct, field: string, text: string): string {
-  const example = 'use e.g. "http://prometheus.monitoring.svc.cluster.local:9090"';
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new LinkerdConfigError(scope, field, `${check.formatValue(text)} is not a URL${/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? '' : ' (it has no scheme)'}`, example);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new LinkerdConfigError(scope, field, `${check.formatValue(text)} has the scheme ${url.protocol.slice(0, -1)}, not http or https`, example);
-  }
-  if (/\s/.test(text) || url.hostname === '') {
-    throw new LinkerdConfigError(scope, field, `${check.formatValue(text)} ${url.hostname === '' ? 'has no host' : 'contains whitespace'}`, example);
-  }
-  return text;
-}
-
 /** Label keys under these prefixes are set by the control plane for its own selectors and discovery. */
 const RESERVED_LABEL_PREFIXES = ['linkerd.io/', 'config.linkerd.io/'];
 
@@ -155,14 +136,14 @@ function intOrPercent(scope: IConstruct, field: string, value: number | string):
   return value;
 }
 
-function labelMap(scope: IConstruct, field: string, map: Record<string, string>, reserved = false): Record<string, string> {
-  for (const [k, v] of Object.entries(map)) {
-    check.labelKey(scope, `${field}.${k}`, k);
-    check.labelValue(scope, `${field}.${k}`, v);
-    if (reserved && RESERVED_LABEL_PREFIXES.some((p) => k.startsWith(p))) {
+/** Labels of every control-plane object or pod: valid, and none the control plane sets itself. */
+function controlPlaneLabels(scope: IConstruct, field: string, map: Record<string, string>): Record<string, string> {
+  const labels = check.labelMap(scope, field, map);
+  for (const k of Object.keys(labels)) {
+    if (RESERVED_LABEL_PREFIXES.some((p) => k.startsWith(p))) {
       throw new LinkerdConfigError(scope, `${field}.${k}`, `${k} is a label the control plane sets itself (selectors and discovery rely on it); a second value would either break a Deployment's selector or be dropped`,
         `remove it, or use a key outside ${RESERVED_LABEL_PREFIXES.join(' and ')}`);
     }
   }
-  return { ...map };
+  return labels;
 }

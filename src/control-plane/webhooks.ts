@@ -56,16 +56,38 @@ export const WEBHOOKS: WebhookSpec[] = [
 /** Bound serving certificates, by `WebhookSpec.valuesKey`. */
 export type BoundWebhooks = Map<WebhookSpec['valuesKey'], BoundWebhookTls>;
 
+/**
+ * The body of the `<service>-k8s-tls` Secret a webhook server mounts, when this library holds its
+ * certificate; undefined when someone else (cert-manager, the user) writes that Secret. Shared by
+ * every webhook and API service the library serves (control plane, extensions).
+ */
+export function webhookSecretBody(bound: BoundWebhookTls): Record<string, unknown> | undefined {
+  if (!bound.secret) return undefined;
+  return {
+    type: 'kubernetes.io/tls',
+    data: { 'tls.crt': b64(bound.secret.certificatePem.trim()), 'tls.key': b64(bound.secret.privateKeyPem.trim()) },
+  };
+}
+
+/**
+ * How the API server learns to trust a webhook or API service: the base64 `caBundle` (a generated
+ * certificate is its own bundle), or cert-manager's CA injection annotations.
+ */
+export function webhookTrust(bound: BoundWebhookTls): { caBundle?: string; annotations: Record<string, string> } {
+  const caBundlePem = bound.secret ? bound.caBundlePem ?? bound.secret.certificatePem : bound.caBundlePem;
+  const annotations: Record<string, string> = {};
+  if (bound.injectCaFrom) annotations['cert-manager.io/inject-ca-from'] = bound.injectCaFrom;
+  if (bound.injectCaFromSecret) annotations['cert-manager.io/inject-ca-from-secret'] = bound.injectCaFromSecret;
+  return { caBundle: caBundlePem ? b64(caBundlePem) : undefined, annotations };
+}
+
 /** The serving Secrets of the webhooks whose certificates this library holds, in `WEBHOOKS` order. */
 export function renderWebhookSecrets(ctx: ControlPlaneContext, webhooks: BoundWebhooks): ApiObject[] {
   const secrets: ApiObject[] = [];
   for (const spec of WEBHOOKS) {
-    const bound = webhooks.get(spec.valuesKey)!;
-    if (!bound.secret) continue;
-    secrets.push(ctx.obj(`secret-${spec.service}`, 'v1', 'Secret', ctx.componentMeta(`${spec.service}-k8s-tls`, spec.component), {
-      type: 'kubernetes.io/tls',
-      data: { 'tls.crt': b64(bound.secret.certificatePem.trim()), 'tls.key': b64(bound.secret.privateKeyPem.trim()) },
-    }));
+    const body = webhookSecretBody(webhooks.get(spec.valuesKey)!);
+    if (!body) continue;
+    secrets.push(ctx.obj(`secret-${spec.service}`, 'v1', 'Secret', ctx.componentMeta(`${spec.service}-k8s-tls`, spec.component), body));
   }
   return secrets;
 }
@@ -76,11 +98,7 @@ export function renderWebhookConfigurations(ctx: ControlPlaneContext, webhooks: 
   return WEBHOOKS.map((spec) => {
     // Only the injector's values carry an object selector and a timeout.
     const wv = v[spec.valuesKey] as WebhookValues & { objectSelector?: unknown; timeoutSeconds?: number };
-    const bound = webhooks.get(spec.valuesKey)!;
-    const caBundlePem = bound.secret ? bound.caBundlePem ?? bound.secret.certificatePem : bound.caBundlePem;
-    const annotations: Record<string, string> = {};
-    if (bound.injectCaFrom) annotations['cert-manager.io/inject-ca-from'] = bound.injectCaFrom;
-    if (bound.injectCaFromSecret) annotations['cert-manager.io/inject-ca-from-secret'] = bound.injectCaFromSecret;
+    const { caBundle, annotations } = webhookTrust(webhooks.get(spec.valuesKey)!);
     const meta = ctx.componentMeta(spec.configName, spec.component, { namespaced: false, createdBy: false });
     return ctx.obj(`webhook-${spec.service}`, 'admissionregistration.k8s.io/v1', spec.configKind, { ...meta, annotations }, {
       webhooks: [{
@@ -89,7 +107,7 @@ export function renderWebhookConfigurations(ctx: ControlPlaneContext, webhooks: 
         ...(wv.objectSelector ? { objectSelector: structuredClone(wv.objectSelector) } : {}),
         clientConfig: {
           service: { name: spec.service, namespace: ctx.namespace, path: '/' },
-          caBundle: caBundlePem ? b64(caBundlePem) : undefined,
+          caBundle,
         },
         failurePolicy: v.webhookFailurePolicy,
         admissionReviewVersions: ['v1', 'v1beta1'],

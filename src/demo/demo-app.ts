@@ -24,6 +24,12 @@ export interface DemoAppProps {
   readonly namespace?: string;
   /** Image of the three tiers. @default 'ghcr.io/stefanprodan/podinfo:6.7.1' */
   readonly image?: string;
+  /**
+   * Span attributes `api`'s proxy adds to its traces (the mesh must trace: `proxy.tracing` on
+   * its control plane).
+   * @default - none
+   */
+  readonly traceAttributes?: Record<string, string>;
 }
 
 /** Props of one tier. */
@@ -107,7 +113,10 @@ export class DemoApp extends Chart {
       namespace: props.mesh.meshNamespace(this.namespaceObject, { proxy: { logFormat: LogFormat.JSON } }),
       // Workload overrides on top, still applied by the injector.
       api: props.mesh.meshWorkload(this.api.deployment, {
-        proxy: { resources: { cpu: { request: '20m' }, memory: { request: '32Mi', limit: '128Mi' } } },
+        proxy: {
+          resources: { cpu: { request: '20m' }, memory: { request: '32Mi', limit: '128Mi' } },
+          tracing: props.traceAttributes ? { labels: props.traceAttributes } : undefined,
+        },
       }),
       // Static mode: the proxy is in the manifest, so the injector leaves the pods alone.
       db: props.mesh.meshWorkload(this.db.deployment, { mode: MeshMode.STATIC }),

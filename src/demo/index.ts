@@ -1,2 +1,3 @@
 export * from './demo-app';
 export * from './demo-policy';
+export * from './otel-collector';

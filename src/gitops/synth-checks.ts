@@ -1,7 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { describeObject, Finding, formatFinding, runChecks, Severity } from '../check';
-import { findingsError } from '../check/finding-source';
+import type { Finding } from '../check';
 import { LinkerdConfigError } from '../errors';
 import { objectKey } from './object-key';
 
@@ -53,6 +52,15 @@ export interface SynthCheckOutcome {
 }
 
 const MARKER = Symbol.for('cdk8s-linkerd.SynthChecks');
+
+/**
+ * The check rules, loaded when a synth first runs them: every construct of the library adds a
+ * SynthChecks, and the rules reach back into the policy model (a cycle at load time otherwise).
+ */
+function rules(): typeof import('../check') & typeof import('../check/finding-source') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return { ...require('../check'), ...require('../check/finding-source') };
+}
 
 /**
  * The library's checks as a construct validation of the whole app, so that every way of
@@ -127,6 +135,7 @@ export class SynthChecks extends Construct {
     const errors: string[] = [];
     let error: LinkerdConfigError | undefined;
 
+    const { describeObject, findingsError, runChecks, Severity } = rules();
     const byKey = new Map<string, RenderedObject[]>();
     for (const r of objects) byKey.set(objectKey(r.object), [...(byKey.get(objectKey(r.object)) ?? []), r]);
     for (const [key, same] of byKey) {
@@ -198,7 +207,7 @@ export class SynthChecks extends Construct {
       const outcome = this.check(objects);
       errors = outcome.errors;
       if (outcome.warnings.length > 0) {
-        for (const f of outcome.warnings) process.stderr.write(`${formatFinding(f)}\n`);
+        for (const f of outcome.warnings) process.stderr.write(`${rules().formatFinding(f)}\n`);
         process.stderr.write(`cdk8s-linkerd: ${outcome.warnings.length} ${outcome.warnings.length === 1 ? 'warning' : 'warnings'} over ${outcome.objects} objects\n`);
       }
     } catch (e) {

@@ -163,7 +163,7 @@ export function injectStatically(input: StaticInjection): void {
   if (values.proxyInit.closeWaitTimeoutSecs && !values.proxyInit.runAsRoot) {
     throw new LinkerdConfigError(scope, 'proxy.closeWaitTimeout', 'needs proxy-init to run as root', 'set proxyInitRunAsRoot: true in the mesh-wide proxy settings');
   }
-  addTraceLabels(values, pod.metadata.labels ?? {}, own);
+  addTraceLabels(values, pod.metadata.labels ?? {}, { ...own, ...written });
 
   const caps = capabilities(spec);
   const parts = new ProxyBuilder(values).build({

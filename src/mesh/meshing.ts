@@ -131,6 +131,10 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
       'use MeshMode.WEBHOOK, which meshes the pods this object creates');
   }
   const settings = proxySettingAnnotations(workload, 'proxy', options.proxy ?? {}, 'workload');
+  if (settings.some((s) => s.row.prop.startsWith('tracing.')) && !(valuesOf(mesh).proxy.tracing as { enabled?: boolean } | undefined)?.enabled) {
+    throw new LinkerdConfigError(workload, 'proxy.tracing', `has no effect: proxy tracing is off in ${mesh.node.path}, and a workload cannot turn it on`,
+      'set proxy.tracing (collectorEndpoint, collectorServiceAccount, collectorNamespace) on the control plane');
+  }
   const meshValues = valuesOf(mesh);
   const values = mode === MeshMode.STATIC ? meshValues : undefined;
   if (values && values.identityTrustAnchorsPEM === '') {

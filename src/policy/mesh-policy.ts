@@ -10,6 +10,7 @@ import { Client, dnsNamePart, ResolvedClient } from './client';
 import { HttpRoute } from './http-route';
 import { PodSelector } from './label-selector';
 import { MeshTlsAuthentication } from './meshtls-authentication';
+import { watchMetricsScrapers } from './metrics-scrapers';
 import { NetworkAuthentication } from './network-authentication';
 import { NamespaceRef, resolveRef, ResolvedRef } from './references';
 import { HttpMatchJson, HttpMethod, HttpRouteMatch, matchCovers, matchKey } from './route-match';
@@ -30,8 +31,10 @@ function objectName(...parts: string[]): string {
 export interface MeshPolicyProps {
   /**
    * Clients allowed to scrape proxy metrics (the `linkerd-admin` port) wherever this policy denies
-   * by default, e.g. `Client.meshTls(ServiceAccountRef.fromName('prometheus', 'linkerd-viz'))`.
-   * @default - none: scrapes of default-deny workloads are denied (check L5D307 reports it when a scraper is known)
+   * by default, e.g. `Client.meshTls(ServiceAccountRef.fromName('prometheus', 'monitoring'))`.
+   * @default - the Prometheus of a `LinkerdViz` in the same app (bundled, or external with
+   * `scrapedBy`), whether it is created before or after this policy; none without one (check
+   * L5D307 reports denied scrapes when a scraper is known)
    */
   readonly metricsScrapers?: Client[];
   /**
@@ -92,7 +95,11 @@ export class MeshPolicy extends Construct {
   private readonly servers = new Map<string, ServerState>();
   private readonly authentications = new Map<string, RequiredAuthentication>();
   private readonly authorizations = new Set<string>();
-  private readonly scraped = new Set<string>();
+  /** Scopes whose proxies the scrapers may scrape, by key. */
+  private readonly scrapeTargets = new Map<string, IConstruct | NamespaceRef>();
+  /** `metricsScrapers` was not given: scrapers announced in the app are added as they come. */
+  private readonly announcedScrapers: boolean;
+  private explicitScrape = false;
   /** Client label per namespace -> the client key that owns it. */
   private readonly labels = new Map<string, string>();
 
@@ -102,11 +109,30 @@ export class MeshPolicy extends Construct {
     guardProps(this, '', props, MESH_POLICY_PROPS);
     this.scrapers = [...(props.metricsScrapers ?? [])];
     this.scrapers.forEach((c, i) => c._resolve(this, `metricsScrapers[${i}]`));
+    this.announcedScrapers = props.metricsScrapers === undefined;
     this.probeNetworks = [...(props.probeNetworks ?? DEFAULT_PROBE_NETWORKS)];
     if (this.probeNetworks.length === 0) {
       throw new LinkerdConfigError(this, 'probeNetworks', 'the list is empty', 'list the networks kubelet probes come from, or leave it unset');
     }
     parseNetworks(this, 'probeNetworks', this.probeNetworks.map((cidr) => ({ cidr })));
+    if (this.announcedScrapers) watchMetricsScrapers(this, (client) => this.addMetricsScraper(client));
+    this.node.addValidation({
+      validate: () => (this.explicitScrape && this.scrapers.length === 0
+        ? ['metricsScrapers: allowMetricsScrape was called, but no metrics scraper is known. Fix: pass metricsScrapers, or add a LinkerdViz to the app']
+        : []),
+    });
+  }
+
+  /**
+   * Lets one more client scrape proxy metrics, everywhere scrapes are allowed (including where
+   * they were allowed before). A LinkerdViz in the app adds its Prometheus by itself unless
+   * `metricsScrapers` was given.
+   */
+  public addMetricsScraper(client: Client): void {
+    const index = this.scrapers.length;
+    client._resolve(this, `metricsScrapers[${index}]`);
+    this.scrapers.push(client);
+    for (const target of this.scrapeTargets.values()) this.grantScrape(target, client, index);
   }
 
   /**
@@ -170,7 +196,7 @@ export class MeshPolicy extends Construct {
     } else {
       annotatePodTemplate(scope, ref, DEFAULT_INBOUND_POLICY, 'deny');
     }
-    if (this.scrapers.length > 0) this.allowMetricsScrape(ref.kind === 'Namespace' ? NamespaceRef.fromName(ref.name) : scope);
+    if (this.scrapers.length > 0 || this.announcedScrapers) this.scrapeTarget(ref.kind === 'Namespace' ? NamespaceRef.fromName(ref.name) : scope);
   }
 
   /**
@@ -180,32 +206,42 @@ export class MeshPolicy extends Construct {
    * annotation you manage).
    */
   public allowMetricsScrape(scope: IConstruct | NamespaceRef): void {
-    if (this.scrapers.length === 0) {
-      throw new LinkerdConfigError(this, 'metricsScrapers', 'no scraper is configured', 'pass metricsScrapers, e.g. Client.meshTls(ServiceAccountRef.fromName("prometheus", "linkerd-viz"))');
+    if (this.scrapers.length === 0 && !this.announcedScrapers) {
+      throw new LinkerdConfigError(this, 'metricsScrapers', 'no scraper is configured', 'pass metricsScrapers, e.g. Client.meshTls(ServiceAccountRef.fromName("prometheus", "monitoring")), or leave it unset and add a LinkerdViz to the app');
     }
+    this.explicitScrape = true;
+    this.scrapeTarget(scope);
+  }
+
+  /** Records a scope whose proxies may be scraped, and lets the scrapers known so far in. */
+  private scrapeTarget(scope: IConstruct | NamespaceRef): void {
     const ref = resolveRef(this, 'allowMetricsScrape', scope, ['Namespace', ...WORKLOAD_KINDS]);
     const key = `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
-    if (this.scraped.has(key)) return;
-    this.scraped.add(key);
+    if (this.scrapeTargets.has(key)) return;
+    this.scrapeTargets.set(key, scope);
+    this.scrapers.forEach((s, i) => this.grantScrape(scope, s, i));
+  }
+
+  /** Lets one scraper reach the proxy admin port of a scope; its Server is made with the first scraper. */
+  private grantScrape(scope: IConstruct | NamespaceRef, scraper: Client, index: number): void {
+    const ref = resolveRef(this, 'allowMetricsScrape', scope, ['Namespace', ...WORKLOAD_KINDS]);
     let state: ServerState;
     if (ref.kind === 'Namespace') {
-      const server = new Server(this, `Server-${ref.name}-linkerd-admin`, {
+      const key = `Namespace/${ref.name}:${PROXY_ADMIN_PORT_NAME}`;
+      state = this.servers.get(key) ?? newState(new Server(this, `Server-${ref.name}-linkerd-admin`, {
         metadata: { name: PROXY_ADMIN_PORT_NAME, namespace: ref.name },
         podSelector: PodSelector.all(),
         port: PROXY_ADMIN_PORT_NAME,
         proxyProtocol: ProxyProtocol.HTTP1,
-      });
-      state = newState(server, ref.name, undefined, PROXY_ADMIN_PORT_NAME, ProxyProtocol.HTTP1);
-      this.servers.set(`Namespace/${ref.name}:${PROXY_ADMIN_PORT_NAME}`, state);
+      }), ref.name, undefined, PROXY_ADMIN_PORT_NAME, ProxyProtocol.HTTP1);
+      this.servers.set(key, state);
     } else {
       state = this.serverFor(scope as IConstruct, PROXY_ADMIN_PORT_NAME, ProxyProtocol.HTTP1, 'allowMetricsScrape');
     }
-    this.scrapers.forEach((s, i) => {
-      const c = this.unique(state.namespace, s._resolve(this, `metricsScrapers[${i}]`));
-      if (state.open.has(c.key)) return;
-      state.open.add(c.key);
-      this.authorize(state.server, state.namespace, c, `${state.server.name}-from-${c.label}`);
-    });
+    const c = this.unique(state.namespace, scraper._resolve(this, `metricsScrapers[${index}]`));
+    if (state.open.has(c.key)) return;
+    state.open.add(c.key);
+    this.authorize(state.server, state.namespace, c, `${state.server.name}-from-${c.label}`);
   }
 
   /** The client with a label no other client uses in the namespace (names derive from labels). */

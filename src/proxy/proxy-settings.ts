@@ -60,6 +60,11 @@ export interface ProxySettingRow {
   readonly codec: SettingCodec;
   /** The annotation the injector reads; undefined for mesh-wide-only settings. */
   readonly annotation?: string;
+  /**
+   * For a map setting the injector reads as one annotation per key: the prefix of those keys
+   * (`resource.opentelemetry.io/`). Undefined for single-annotation settings.
+   */
+  readonly annotationPrefix?: string;
   /** Pods inherit the annotation from their namespace. */
   readonly inherited: boolean;
   /** Older keys of the same setting, lowest precedence last. */
@@ -276,10 +281,12 @@ const JSON_OBJECT = codec('a map',
   },
   () => false);
 
-const LABELS = codec('a map of strings',
+/** Span attributes: OpenTelemetry attribute keys (which also become annotation keys per pod) to string values. */
+const TRACE_ATTRIBUTES = codec('a map of span attributes',
   (scope, field, value) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) reject(scope, field, value, 'a map', 'give an object of strings');
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) reject(scope, field, value, 'a map', 'give an object of strings, e.g. { "deployment.environment": "prod" }');
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      check.labelKey(scope, `${field}.${k}`, `${TRACE_ATTRIBUTE_PREFIX}${k}`);
       if (typeof v !== 'string') reject(scope, `${field}.${k}`, v, 'a string', 'give a string value');
     }
     return JSON.stringify(value);
@@ -293,7 +300,8 @@ const NON_EMPTY = codec('a non-empty string',
   },
   (text) => text.trim() !== '');
 
-const DNS_SUBDOMAIN = grammar('a DNS subdomain', check.dnsSubdomainFault, '"monitoring"');
+const DNS_LABEL = grammar('a DNS label', (text) => check.dnsLabelFault(text), '"otel-collector"');
+const HOST_PORT = grammar('a host:port address', check.hostPortFault, '"otel-collector.observability.svc.cluster.local:4317"');
 
 const INJECT = codec('"enabled", "disabled" or "ingress"',
   typed<boolean>('boolean', (_s, _f, v) => (v ? 'ingress' : 'enabled')),
@@ -304,6 +312,9 @@ const INJECT = codec('"enabled", "disabled" or "ingress"',
 const CONFIG = 'config.linkerd.io';
 const ALPHA = 'config.alpha.linkerd.io';
 const BETA = 'config.beta.linkerd.io';
+
+/** Prefix of the pod annotations the injector adds to the proxy's span attributes. */
+export const TRACE_ATTRIBUTE_PREFIX = 'resource.opentelemetry.io/';
 
 /** The annotation that turns injection on or off, and selects ingress mode. */
 export const INJECT_ANNOTATION = 'linkerd.io/inject';
@@ -316,6 +327,7 @@ interface RowSpec {
   readonly prop: string;
   readonly codec: SettingCodec;
   readonly annotation?: string;
+  readonly annotationPrefix?: string;
   /** @default true when there is an annotation */
   readonly inherited?: boolean;
   readonly aliases?: AnnotationAlias[];
@@ -462,18 +474,29 @@ const ROWS: RowSpec[] = [
   { prop: 'controlStreams.lifetime', codec: GO_DURATION, apply: set('proxy.control.streams.lifetime') },
   { prop: 'inbound', codec: PARAMETERS, apply: set('proxy.inbound', json) },
   { prop: 'outbound', codec: PARAMETERS, apply: set('proxy.outbound', json) },
+  // Tracing: the collector and its identity are mesh-wide only; per pod, the injector reads the
+  // span attributes (service.name included) from `resource.opentelemetry.io/*` annotations.
   {
-    prop: 'tracing.collectorEndpoint', codec: NON_EMPTY,
+    prop: 'tracing.collectorEndpoint', codec: HOST_PORT,
     apply: (s, text) => {
       const tracing = proxy(s).tracing;
       tracing.enabled = true;
       tracing.collector.endpoint = text;
     },
   },
-  { prop: 'tracing.collectorServiceAccount', codec: DNS_SUBDOMAIN, apply: set('proxy.tracing.collector.meshIdentity.serviceAccountName') },
-  { prop: 'tracing.collectorNamespace', codec: DNS_SUBDOMAIN, apply: set('proxy.tracing.collector.meshIdentity.namespace') },
-  { prop: 'tracing.serviceName', codec: NON_EMPTY, apply: set('proxy.tracing.traceServiceName') },
-  { prop: 'tracing.labels', codec: LABELS, apply: (s, text) => { proxy(s).tracing.labels = { ...proxy(s).tracing.labels, ...json(text) }; } },
+  { prop: 'tracing.collectorServiceAccount', codec: DNS_LABEL, apply: set('proxy.tracing.collector.meshIdentity.serviceAccountName') },
+  { prop: 'tracing.collectorNamespace', codec: DNS_LABEL, apply: set('proxy.tracing.collector.meshIdentity.namespace') },
+  {
+    prop: 'tracing.serviceName', annotation: `${TRACE_ATTRIBUTE_PREFIX}service.name`, inherited: false, codec: NON_EMPTY,
+    apply: (s, text, source) => {
+      if (source === 'values') proxy(s).tracing.traceServiceName = text;
+      else proxy(s).tracing.labels = { ...proxy(s).tracing.labels, 'service.name': text };
+    },
+  },
+  {
+    prop: 'tracing.labels', annotationPrefix: TRACE_ATTRIBUTE_PREFIX, inherited: false, codec: TRACE_ATTRIBUTES,
+    apply: (s, text) => { proxy(s).tracing.labels = { ...proxy(s).tracing.labels, ...json(text) }; },
+  },
 ];
 
 /** Every proxy setting, in the order the injector applies annotations. */
@@ -481,7 +504,8 @@ export const PROXY_SETTINGS: readonly ProxySettingRow[] = ROWS.map((r) => ({
   prop: r.prop,
   codec: r.codec,
   annotation: r.annotation,
-  inherited: r.annotation !== undefined && (r.inherited ?? true),
+  annotationPrefix: r.annotationPrefix,
+  inherited: (r.annotation !== undefined || r.annotationPrefix !== undefined) && (r.inherited ?? true),
   aliases: r.aliases ?? [],
   meshWide: r.meshWide ?? true,
   valuesCodec: r.valuesCodec ?? r.codec,
@@ -607,7 +631,8 @@ function checkTracing(scope: Scope, field: string, values: LinkerdValues): void 
   if (!tracing?.enabled) return;
   const c = tracing.collector;
   if (!c?.endpoint || !c.meshIdentity?.serviceAccountName || !c.meshIdentity?.namespace) {
-    throw new LinkerdConfigError(scope, field, 'needs a collector endpoint, service account and namespace', 'give collectorEndpoint, collectorServiceAccount and collectorNamespace');
+    throw new LinkerdConfigError(scope, field, 'needs the collector: its endpoint, and the service account and namespace of its mesh identity',
+      'give collectorEndpoint, collectorServiceAccount and collectorNamespace (per pod, only serviceName and labels can be set)');
   }
 }
 
@@ -628,13 +653,17 @@ export interface SettingAnnotation {
 export function proxySettingAnnotations(scope: Scope, field: string, settings: ProxySettings, level: AnnotationLevel): SettingAnnotation[] {
   const out: SettingAnnotation[] = [];
   for (const { row, text, field: f } of textsOf(scope, field, settings, level)) {
-    if (row.annotation === undefined) {
+    if (row.annotation === undefined && row.annotationPrefix === undefined) {
       throw new LinkerdConfigError(scope, f, 'can only be set mesh-wide: the injector has no annotation for it', 'set it in the control plane\'s proxy settings');
     }
     if (level === 'namespace' && !row.inherited) {
-      throw new LinkerdConfigError(scope, f, `is not inherited from namespaces (the injector reads ${row.annotation} from pods only)`, 'set it on the workload');
+      throw new LinkerdConfigError(scope, f, `is not inherited from namespaces (the injector reads ${row.annotation ?? `${row.annotationPrefix}*`} from pods only)`, 'set it on the workload');
     }
-    out.push({ key: row.annotation, text, row });
+    if (row.annotationPrefix !== undefined) {
+      for (const [key, value] of Object.entries(json(text) as Record<string, string>)) out.push({ key: `${row.annotationPrefix}${key}`, text: value, row });
+    } else {
+      out.push({ key: row.annotation!, text, row });
+    }
   }
   const ports = settings.ports;
   if (ports) checkDistinctPorts(scope, `${field}.ports`, Object.fromEntries(Object.entries(ports).filter(([, v]) => v !== undefined)) as Record<string, number>);
@@ -655,6 +684,7 @@ export interface PodSetting {
 export function applyPodSettings(state: InjectionState, settings: ReadonlyMap<string, PodSetting>,
   applied?: (row: ProxySettingRow, key: string) => void): void {
   for (const row of PROXY_SETTINGS) {
+    // Prefix rows (span attributes) are read by the injector from all of the pod's annotations.
     if (row.annotation === undefined || row.annotation === ADDITIONAL_ENV_ANNOTATION) continue;
     for (const key of [row.annotation, ...row.aliases.map((a) => a.key)]) {
       const setting = settings.get(key);

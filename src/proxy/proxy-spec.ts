@@ -89,17 +89,42 @@ export interface ProxyControlStreams {
  */
 export type ProxyParameters = Record<string, Record<string, Record<string, string | number | boolean>>>;
 
-/** Distributed tracing of the proxies (mesh-wide only). */
+/**
+ * OpenTelemetry tracing of the proxies. Mesh-wide (the control plane's `proxy.tracing`) it turns
+ * tracing on and names the collector, which all three collector fields are then needed for.
+ * Per workload only `serviceName` and `labels` can be set: the injector reads them from the pod's
+ * `resource.opentelemetry.io/*` annotations (not from namespaces), and they take effect only when
+ * tracing is on mesh-wide. Linkerd exposes no sampling rate: a proxy records a request's spans when
+ * the caller marked the request sampled (W3C `traceparent` or B3 headers), so sampling is decided
+ * where traces start, by your applications or ingress.
+ */
 export interface ProxyTracing {
-  /** Address of the OpenTelemetry collector, `host:port`. */
-  readonly collectorEndpoint: string;
-  /** ServiceAccount of the collector, which the proxy verifies by mTLS identity. */
-  readonly collectorServiceAccount: string;
-  /** Namespace of that ServiceAccount. */
-  readonly collectorNamespace: string;
-  /** `service.name` of the spans. @default 'linkerd-proxy' */
+  /**
+   * Address of the OpenTelemetry collector (OTLP gRPC), `host:port`. Mesh-wide only.
+   * @default - none; required mesh-wide
+   */
+  readonly collectorEndpoint?: string;
+  /**
+   * ServiceAccount of the collector, which the proxy verifies by mTLS identity. A DNS label. Mesh-wide only.
+   * @default - none; required mesh-wide
+   */
+  readonly collectorServiceAccount?: string;
+  /**
+   * Namespace of that ServiceAccount. Mesh-wide only.
+   * @default - none; required mesh-wide
+   */
+  readonly collectorNamespace?: string;
+  /**
+   * `service.name` of the spans. Per workload, annotation `resource.opentelemetry.io/service.name`
+   * (otherwise the pod's `app.kubernetes.io/instance` or `app.kubernetes.io/name` label).
+   * @default 'linkerd-proxy'
+   */
   readonly serviceName?: string;
-  /** Extra span attributes. @default - pod IP, pod UID and container name */
+  /**
+   * Extra span attributes. Per workload, one annotation `resource.opentelemetry.io/<key>` each,
+   * added to the mesh-wide ones.
+   * @default - pod IP, pod UID and container name
+   */
   readonly labels?: Record<string, string>;
 }
 
@@ -245,7 +270,11 @@ export interface ProxySettings {
   readonly inbound?: ProxyParameters;
   /** Outbound parameters; replaces the default tree as a whole. Mesh-wide only. @default { server: { http2: { keepAliveInterval: '10s', keepAliveTimeout: '3s' } } } */
   readonly outbound?: ProxyParameters;
-  /** Mesh-wide only. @default - no tracing */
+  /**
+   * OpenTelemetry tracing: mesh-wide the collector and defaults, per workload the service name and
+   * span attributes (see ProxyTracing). Not inherited from namespaces.
+   * @default - no tracing
+   */
   readonly tracing?: ProxyTracing;
 }
 

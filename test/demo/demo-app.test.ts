@@ -93,6 +93,13 @@ describe('DemoApp', () => {
       .toBe(find(objects, 'Deployment', 'linkerd-destination').spec.template.metadata.annotations['linkerd.io/trust-root-sha256']);
   });
 
+  test('traceAttributes become api\'s span attributes, where the mesh traces', () => {
+    const app = Testing.app();
+    const mesh = installedMesh(app, { proxy: { tracing: { collectorEndpoint: 'otel:4317', collectorServiceAccount: 'otel', collectorNamespace: 'o11y' } } });
+    const objects = Testing.synth(new DemoApp(app, 'demo', { mesh, traceAttributes: { 'deployment.environment': 'demo' } }));
+    expect(podOf(objects, 'api').metadata.annotations['resource.opentelemetry.io/deployment.environment']).toBe('demo');
+  });
+
   test('is deterministic', () => {
     expect(JSON.stringify(demo().objects)).toBe(JSON.stringify(demo().objects));
   });

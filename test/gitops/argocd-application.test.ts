@@ -154,7 +154,7 @@ describe('Kustomization', () => {
     const dist = path.join(tempDir(), 'dist');
     synth([{ build: buildApp, kustomization: true }], dist, { now: new Date('2026-12-01T00:00:00Z') });
     const files = fs.readdirSync(dist).filter((f) => /^\d+-.*\.yaml$/.test(f)).sort();
-    expect(files).toEqual(['01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-demo.yaml']);
+    expect(files).toEqual(['01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-observability.yaml', '04-linkerd-viz.yaml', '05-demo.yaml']);
     // WHEN
     const built = kustomize(dist);
     // THEN

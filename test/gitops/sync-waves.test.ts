@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { SyncPhase, SyncWaves, synthesizeManifests } from '../../src';
@@ -13,7 +14,7 @@ const isControlPlane = (o: any) => o.metadata.labels?.['linkerd.io/control-plane
 
 describe('sync waves of the default install (dist/)', () => {
   // GIVEN everything `npm run synth` writes into dist/, sorted as Argo CD sorts a sync: by wave
-  const objects = ['01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-demo.yaml'].flatMap((f) => readManifests(path.join(ROOT, 'dist', f)));
+  const objects = fs.readdirSync(path.join(ROOT, 'dist')).filter((f) => /^\d+-.*\.yaml$/.test(f)).sort().flatMap((f) => readManifests(path.join(ROOT, 'dist', f)));
   const sorted = objects.map((o, i) => ({ o, i })).sort((a, b) => wave(a.o) - wave(b.o) || a.i - b.i).map((e) => e.o);
   const position = new Map(sorted.map((o, i) => [o, i]));
 
@@ -36,7 +37,11 @@ describe('sync waves of the default install (dist/)', () => {
     const controlPlane = objects.filter((o) => isControlPlane(o) && (isWorkload(o) || /WebhookConfiguration$/.test(o.kind)));
     expect(controlPlane.map((o) => o.kind)).toEqual(expect.arrayContaining(['Deployment', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']));
     const meshed = objects.filter((o) => isWorkload(o) && !isControlPlane(o));
-    expect(meshed.map(label)).toEqual(['Deployment demo/db', 'Deployment demo/api', 'Deployment demo/web']);
+    // linkerd-viz, the OpenTelemetry collector and the demo: every meshed workload of the install
+    expect(meshed.map(label).sort()).toEqual([
+      'Deployment demo/api', 'Deployment demo/db', 'Deployment demo/web', 'Deployment linkerd-viz/metrics-api', 'Deployment linkerd-viz/prometheus',
+      'Deployment linkerd-viz/tap', 'Deployment linkerd-viz/tap-injector', 'Deployment linkerd-viz/web', 'Deployment observability/otel-collector',
+    ]);
     const lastControlPlane = Math.max(...controlPlane.map((o) => position.get(o)!));
     const firstMeshed = Math.min(...meshed.map((o) => position.get(o)!));
     expect(lastControlPlane).toBeLessThan(firstMeshed);
@@ -51,7 +56,7 @@ describe('sync waves of the default install (dist/)', () => {
 
   test('Servers come before the AuthorizationPolicies that target them, in an earlier wave', () => {
     const policies = objects.filter((o) => o.kind === 'AuthorizationPolicy');
-    expect(policies.length).toBe(3);
+    expect(policies.length).toBe(7); // the demo's 3 and linkerd-viz's 4
     for (const policy of policies) {
       const ref = policy.spec.targetRef;
       expect(ref.kind).toBe('Server');
@@ -143,12 +148,12 @@ describe('synth order', () => {
     // WHEN
     const files = synthesizeManifests(app, { checkDates: false });
     // THEN
-    expect(files.map((f) => f.name)).toEqual(['01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-demo.yaml']);
+    expect(files.map((f) => f.name)).toEqual(['01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-observability.yaml', '04-linkerd-viz.yaml', '05-demo.yaml']);
   });
 
   test('with syncWaves: false the order stays and no Argo CD annotation is added', () => {
     const files = synthesizeManifests(buildApp(), { syncWaves: false, checkDates: false });
-    expect(files.map((f) => f.name)).toEqual(['01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-demo.yaml']);
+    expect(files.map((f) => f.name)).toEqual(['01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-observability.yaml', '04-linkerd-viz.yaml', '05-demo.yaml']);
     expect(files.map((f) => f.content).join('')).not.toContain('argocd.argoproj.io');
     const kinds = files[1].objects.map((o) => o.kind);
     expect(kinds.lastIndexOf('Deployment')).toBeLessThan(kinds.indexOf('MutatingWebhookConfiguration'));

@@ -5,7 +5,7 @@ import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   Client, formatFinding, HttpMethod, HttpRouteMatch, LinkerdConfigError, MeshPolicy, NamespaceRef, ProxyProtocol, runChecks, runSynth,
-  ServiceAccountRef, Severity,
+  ServiceAccountRef, Severity, synthesizeManifests,
 } from '../../src';
 import { expectValidObjects } from '../support/k8s-schema';
 import { allowMissing, demoApp, find, ofKind, policyCrds, synthAll } from './fixtures';
@@ -229,7 +229,14 @@ describe('MeshPolicy', () => {
       const policy = new MeshPolicy(d.chart, 'policy');
       expect(() => policy.allow(Client.workload(d.web), d.apiService, { port: 80 })).toThrow(/target: Service api is not a Deployment or StatefulSet/);
       expect(() => policy.denyByDefault(NamespaceRef.fromName('prod') as any)).toThrow(/denyByDefault: Namespace prod is not defined in this app/);
-      expect(() => policy.allowMetricsScrape(d.namespace)).toThrow(/metricsScrapers: no scraper is configured/);
+      expect(() => new MeshPolicy(d.chart, 'explicit', { metricsScrapers: [] }).allowMetricsScrape(d.namespace)).toThrow(/metricsScrapers: no scraper is configured/);
+    });
+
+    test('fails at synth when scrapes were asked for and no scraper ever came (no metricsScrapers, no LinkerdViz)', () => {
+      const d = demoApp();
+      new MeshPolicy(d.chart, 'policy').allowMetricsScrape(d.namespace);
+      expect(() => synthesizeManifests(d.app))
+        .toThrow(/demo\/policy: metricsScrapers: allowMetricsScrape was called, but no metrics scraper is known\. Fix: pass metricsScrapers, or add a LinkerdViz to the app/);
     });
   });
 });

@@ -336,9 +336,18 @@ const CASES: Record<string, SettingCase> = {
     effect: (p) => expect(p.env.LINKERD2_PROXY_TRACE_COLLECTOR_SVC_NAME).toBe('collector.observability.serviceaccount.identity.linkerd.cluster.local'),
     bad: 'Obs',
   },
-  'tracing.serviceName': { value: 'shop', meshWith: TRACING, effect: (p) => expect(p.env.LINKERD2_PROXY_TRACE_SERVICE_NAME).toBe('shop'), bad: '' },
+  'tracing.serviceName': {
+    value: 'shop',
+    text: 'shop',
+    meshWith: TRACING,
+    // Per pod the injector sets the span attribute; mesh-wide it is the proxy's service name.
+    effect: (p) => expect(p.env.LINKERD2_PROXY_TRACE_EXTRA_ATTRIBUTES).toContain('service.name=shop\n'),
+    meshEffect: (p) => expect(p.env.LINKERD2_PROXY_TRACE_SERVICE_NAME).toBe('shop'),
+    bad: '',
+  },
   'tracing.labels': {
     value: { team: 'checkout' },
+    text: 'checkout',
     meshWith: TRACING,
     effect: (p) => expect(p.env.LINKERD2_PROXY_TRACE_EXTRA_ATTRIBUTES)
       .toBe('k8s.container.name=$(_pod_containerName)\nk8s.pod.ip=$(_pod_ip)\nk8s.pod.uid=$(_pod_uid)\nteam=checkout\n'),
@@ -417,7 +426,32 @@ describe('proxy settings', () => {
       });
     }
 
-    if (row.annotation === undefined) {
+    if (row.annotationPrefix !== undefined) {
+      const key = `${row.annotationPrefix}${Object.keys(c.value as object)[0]}`;
+
+      test(`webhook mode writes one ${row.annotationPrefix}* annotation per key`, () => {
+        const pod = meshDeployment({ mode: MeshMode.WEBHOOK, proxy: settingsWith(prop, c.value, c.workloadWith), installed: { proxy: c.meshWith } });
+        expect(pod.annotations[key]).toBe(c.text);
+      });
+
+      test('static mode writes the annotations and renders the proxy with them', () => {
+        const pod = staticPod(c.meshWith, settingsWith(prop, c.value, c.workloadWith));
+        expect(pod.annotations[key]).toBe(c.text);
+        c.effect(pod);
+      });
+
+      test('the annotations alone, read as the injector reads them, have the same effect', () => {
+        const manifest = deploymentManifest({ podAnnotations: { [key]: c.text! } });
+        c.effect(meshDeployment({ mode: MeshMode.STATIC, manifest, proxy: c.workloadWith, installed: { proxy: c.meshWith } }));
+      });
+
+      test('fails on a bad value, naming the workload and the field', () => {
+        expect(() => meshDeployment({ proxy: settingsWith(prop, c.bad, c.workloadWith), installed: { proxy: c.meshWith } }))
+          .toThrow(literal(`chart/web: proxy.${prop}`));
+      });
+    }
+
+    if (row.annotation === undefined && row.annotationPrefix === undefined) {
       test('fails per workload: the injector has no annotation for it', () => {
         expect(() => meshDeployment({ proxy: settingsWith(prop, c.value, c.meshWith) }))
           .toThrow(/chart\/web: proxy\.\S+: can only be set mesh-wide/);
@@ -456,7 +490,27 @@ describe('setting levels and cross-checks', () => {
   });
 
   test('tracing needs its collector and identity', () => {
-    expect(() => LinkerdControlPlane.fromInstalled(Testing.app(), 'linkerd', { proxy: { tracing: { collectorEndpoint: 'otel:4317' } as any } }))
-      .toThrow(/linkerd: proxy.tracing: needs a collector endpoint, service account and namespace/);
+    expect(() => LinkerdControlPlane.fromInstalled(Testing.app(), 'linkerd', { proxy: { tracing: { collectorEndpoint: 'otel:4317' } } }))
+      .toThrow(/linkerd: proxy.tracing: needs the collector: its endpoint, and the service account and namespace of its mesh identity/);
+  });
+
+  test('fails on a tracing endpoint without port, and on identity parts that are not DNS labels', () => {
+    const mesh = (tracing: object) => () => LinkerdControlPlane.fromInstalled(Testing.app(), 'linkerd', { proxy: { tracing: { ...TRACING.tracing, ...tracing } } });
+    expect(mesh({ collectorEndpoint: 'otel-collector.observability.svc.cluster.local' }))
+      .toThrow(/^linkerd: proxy\.tracing\.collectorEndpoint: "otel-collector\.observability\.svc\.cluster\.local" has no port\. Fix: add the port/);
+    expect(mesh({ collectorEndpoint: 'otel:99999' })).toThrow(/collectorEndpoint: the port of "otel:99999" is outside 1-65535/);
+    expect(mesh({ collectorServiceAccount: 'otel.collector' })).toThrow(/proxy\.tracing\.collectorServiceAccount: "otel\.collector" contains "\."; a DNS label has only a-z, 0-9 and "-"/);
+    expect(mesh({ collectorEndpoint: '[fd00::1]:4317' })().values.proxy.tracing).toMatchObject({ collector: { endpoint: '[fd00::1]:4317' } });
+  });
+
+  test('per workload, tracing sets only the service name and attributes, and only where the mesh traces', () => {
+    expect(() => meshDeployment({ proxy: { tracing: { serviceName: 'shop' } } }))
+      .toThrow(/^chart\/web: proxy\.tracing: has no effect: proxy tracing is off in linkerd, and a workload cannot turn it on/);
+    expect(() => meshDeployment({ proxy: TRACING, installed: { proxy: TRACING } }))
+      .toThrow(/chart\/web: proxy\.tracing\.collectorEndpoint: can only be set mesh-wide/);
+    const app = Testing.app();
+    const ns = new ApiObject(new Chart(app, 'chart'), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    expect(() => LinkerdControlPlane.fromInstalled(app, 'linkerd', { proxy: TRACING }).meshNamespace(ns, { proxy: { tracing: { labels: { team: 'a' } } } }))
+      .toThrow(/chart\/ns: proxy\.tracing\.labels: is not inherited from namespaces \(the injector reads resource\.opentelemetry\.io\/\* from pods only\)/);
   });
 });

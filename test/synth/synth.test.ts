@@ -88,7 +88,7 @@ describe('npm run synth', () => {
   test('dist/ holds only manifests (one file per chart, numbered in apply order, and the identity examples); reports and Argo CD Applications sit beside it', () => {
     const { root, stdout } = synthMain();
     expect(Object.keys(hashDirectory(path.join(root, 'dist')))).toEqual([
-      '.cdk8s-linkerd-files', '01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-demo.yaml',
+      '.cdk8s-linkerd-files', '01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-observability.yaml', '04-linkerd-viz.yaml', '05-demo.yaml',
       'examples/bring-your-own-pem/01-linkerd-control-plane.yaml',
       'examples/cert-manager/01-linkerd-control-plane.yaml',
       'examples/cluster-references/01-linkerd-control-plane.yaml',
@@ -97,11 +97,11 @@ describe('npm run synth', () => {
     expect(Object.keys(hashDirectory(path.join(root, 'reports')))).toEqual(['.cdk8s-linkerd-files', 'mesh-policy.json', 'mesh-policy.md']);
     expect(Object.keys(hashDirectory(path.join(root, 'argocd')))).toEqual(['.cdk8s-linkerd-files', '01-linkerd-apps.yaml', 'kustomization.yaml']);
     // every written file is listed on stdout, the list of owned files is not
-    expect(stdout.trim().split('\n')).toHaveLength(11);
+    expect(stdout.trim().split('\n')).toHaveLength(13);
   });
 
   test('every object of the default mesh validates against the Kubernetes schemas and our CRDs', () => {
-    const objects = ['01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-demo.yaml'].flatMap((f) => readManifests(path.join(ROOT, 'dist', f)));
+    const objects = ['01-linkerd-crds.yaml', '02-linkerd-control-plane.yaml', '03-observability.yaml', '04-linkerd-viz.yaml', '05-demo.yaml'].flatMap((f) => readManifests(path.join(ROOT, 'dist', f)));
     expect(objects.length).toBeGreaterThan(40);
     expectValidObjects(objects, { crds: linkerdCrdManifests() });
   });

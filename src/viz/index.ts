@@ -1,0 +1,3 @@
+export * from './linkerd-viz';
+export * from './prometheus';
+export * from './viz-props';
