@@ -42,7 +42,10 @@ export function synthesizeManifests(app: App, options: CheckOptions = {}): Manif
  * naming the construct that emitted the object.
  */
 function checkManifests(app: App, objects: any[], options: CheckOptions): void {
-  const errors = runChecks(objects, options).filter((f) => f.severity === Severity.ERROR);
+  const findings = runChecks(objects, options);
+  // Warnings do not stop a synth, but are reported as `cdk8s-linkerd check` reports them.
+  for (const f of findings) if (f.severity === Severity.WARNING) process.emitWarning(formatFinding(f), { code: 'CDK8S_LINKERD_CHECK' });
+  const errors = findings.filter((f) => f.severity === Severity.ERROR);
   if (errors.length === 0) return;
   const paths = new Map<string, string>();
   for (const construct of app.node.findAll()) {

@@ -1,5 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { Duration } from 'cdk8s';
+import { App, Duration } from 'cdk8s';
+import { LinkerdControlPlane } from '../../src/control-plane/linkerd-control-plane';
+import { synthesizeManifests } from '../../src/synth';
 import { LinkerdConfigError } from '../../src/errors';
 import { ExtendedKeyUsage, parseCertificates, verifiesSignedBy } from '../../src/identity/certificate';
 import { CertManagerIssuer } from '../../src/identity/cert-manager-issuer';
@@ -180,7 +182,7 @@ describeWithReference('IssuerCertificate.fromPem with the reference certificates
     expect(bind).toThrow(/^test\/linkerd: identity\.issuer\.certificatePem: issuer certificate CN=identity\.linkerd\.cluster\.local is not signed by any trust anchor/);
   });
 
-  test('fails when the issuer outlives the anchor', () => {
+  test('accepts an issuer that outlives the anchor, as Linkerd does, and synth warns with L5D113', () => {
     // GIVEN
     const pair = nodeKeyPair();
     const certificatePem = oddCertificate({
@@ -188,10 +190,24 @@ describeWithReference('IssuerCertificate.fromPem with the reference certificates
       signer: { key: createPrivateKey(reference('ca.key')), commonName: 'root.linkerd.cluster.local', subjectDer: anchors().certificates[0].subjectNameDer },
       notBefore: new Date('2026-11-27T07:05:59Z'), notAfter: new Date('2037-01-01T00:00:00Z'),
     });
+    const issuer = IssuerCertificate.fromPem({ certificatePem, privateKeyPem: pair.privateKeyPem });
     // WHEN
-    const bind = () => IssuerCertificate.fromPem({ certificatePem, privateKeyPem: pair.privateKeyPem }).bind(scope(), context(anchors()));
+    const bound = issuer.bind(scope(), context(anchors()));
+    const app = new App();
+    new LinkerdControlPlane(app, 'linkerd', {
+      keyMaterial: km, emitGeneratedPrivateKeys: true, identity: { trustAnchors: TrustAnchors.fromPem(reference('ca.crt')), issuer },
+    });
+    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    let warnings: unknown[];
+    try {
+      synthesizeManifests(app);
+      warnings = emitWarning.mock.calls.filter((c) => (c[1] as { code?: string })?.code === 'CDK8S_LINKERD_CHECK').map((c) => c[0]);
+    } finally {
+      emitWarning.mockRestore();
+    }
     // THEN
-    expect(bind).toThrow(/^test\/linkerd: identity\.issuer\.certificatePem: issuer certificate CN=identity\.linkerd\.cluster\.local is valid until 2037-01-01T00:00:00\.000Z, after CN=root\.linkerd\.cluster\.local/);
+    expect(bound.notAfter!.toISOString()).toEqual('2037-01-01T00:00:00.000Z');
+    expect(warnings).toEqual([expect.stringMatching(/^WARNING L5D113 Secret linkerd\/linkerd-identity-issuer data\.crt\.pem: issuer certificate .* is valid until 2037-01-01T00:00:00\.000Z, after CN=root\.linkerd\.cluster\.local/)]);
   });
 });
 
