@@ -13,6 +13,7 @@ import {
   GatewayApiCrds, Heartbeat, IssuerCertificate, KeyMaterial, LinkerdControlPlane, LinkerdControlPlaneProps, LinkerdCrds,
   synthesizeManifests, TrustAnchors, WebhookTls, writeManifests,
 } from '../src';
+import { helmCases } from './helm-cases';
 import { injectCases } from './inject-cases';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -75,6 +76,14 @@ for (const [name, c] of Object.entries(injectCases(REFERENCE))) {
   REFERENCES[name] = c.reference;
 }
 
+/** Cases scored against a helm render made when they run (scripts/helm-cases.ts). */
+const RENDER_REFERENCE: Record<string, () => void> = {};
+for (const [name, c] of Object.entries(helmCases(REFERENCE, SHARED, OUT, referenceIdentity))) {
+  CASES[name] = (app) => c.build(app);
+  REFERENCES[name] = c.reference;
+  RENDER_REFERENCE[name] = () => c.renderReference();
+}
+
 function python(args: string[]): { status: number; stdout: string } {
   const result = spawnSync('python3', [CONFORM, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw result.error;
@@ -91,6 +100,7 @@ function main(): void {
   let failed = false;
   for (const [name, build] of Object.entries(CASES)) {
     if (only.length > 0 && !only.includes(name)) continue;
+    RENDER_REFERENCE[name]?.();
     const app = new App();
     build(app);
     const dir = path.join(OUT, name);

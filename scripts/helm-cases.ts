@@ -1,0 +1,125 @@
+/**
+ * Conformance cases for configurations the reference set has no render of: each one is a values
+ * file for an official chart and the typed configuration equivalent to it. At conformance time
+ * (never at synth) a real helm renders the values file (`../shared/tools/helm template`, see
+ * `../shared/charts/README.md`) into `.conformance/<case>.helm.yaml`, which our output is scored
+ * against.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, Duration } from 'cdk8s';
+import { parse, stringify } from 'yaml';
+import { LabelSelectorOperator, LinkerdControlPlane, LinkerdControlPlaneProps } from '../src';
+
+/** A case scored against a reference rendered by helm when the case runs. */
+export interface HelmConformanceCase {
+  /** Where the helm render is written. */
+  readonly reference: string;
+  /** Renders the reference with helm; throws when helm fails. */
+  renderReference(): void;
+  build(app: App): void;
+}
+
+/** One control-plane configuration: chart values over the default reference's, and our props. */
+interface ControlPlaneCase {
+  readonly values: Record<string, unknown>;
+  readonly props: Partial<LinkerdControlPlaneProps>;
+}
+
+const NAMESPACE_SELECTOR = {
+  matchExpressions: [
+    { key: 'config.linkerd.io/admission-webhooks', operator: LabelSelectorOperator.NOT_IN, values: ['disabled'] },
+    { key: 'mesh', operator: LabelSelectorOperator.IN, values: ['linkerd'] },
+  ],
+};
+
+/** Keyed by case name; each exercises the props upstream's install tests vary that the reference set does not. */
+const CONTROL_PLANE_CASES: Record<string, ControlPlaneCase> = {
+  'control-plane-controller-gid': { values: { controllerGID: 1234 }, props: { controllerGid: 1234 } },
+  'control-plane-webhook-namespace-selectors': {
+    // Helm merges maps, so the values file drops the default's matchExpressions explicitly (null);
+    // the prop replaces the selector as a whole.
+    values: {
+      proxyInjector: { namespaceSelector: NAMESPACE_SELECTOR },
+      profileValidator: { namespaceSelector: { matchLabels: { 'linkerd.io/profiles': 'enabled' }, matchExpressions: null } },
+      policyValidator: { namespaceSelector: { matchLabels: { 'linkerd.io/policy': 'enabled' }, matchExpressions: null } },
+    },
+    props: {
+      proxyInjector: { namespaceSelector: NAMESPACE_SELECTOR },
+      spValidator: { namespaceSelector: { matchLabels: { 'linkerd.io/profiles': 'enabled' } } },
+      policyValidator: { namespaceSelector: { matchLabels: { 'linkerd.io/policy': 'enabled' } } },
+    },
+  },
+  'control-plane-controller-image': {
+    values: { controllerImage: 'registry.example.com/mirror/linkerd-controller' },
+    props: { controllerImage: 'registry.example.com/mirror/linkerd-controller' },
+  },
+  'control-plane-probe-networks': {
+    values: { policyController: { probeNetworks: ['10.0.0.0/8', '192.168.0.0/16'] } },
+    props: { policyControllerProbeNetworks: ['10.0.0.0/8', '192.168.0.0/16'] },
+  },
+  'control-plane-no-endpoint-slices': { values: { enableEndpointSlices: false }, props: { enableEndpointSlices: false } },
+  'control-plane-network-validator': {
+    values: { cniEnabled: true, networkValidator: { connectAddr: '192.0.2.1:20001', listenAddr: '[::]:4140', logLevel: 'info', timeout: '30s' } },
+    props: { cni: true, networkValidator: { connectAddr: '192.0.2.1:20001', listenAddr: '[::]:4140', logLevel: 'info', timeout: Duration.seconds(30) } },
+  },
+  'control-plane-kube-api-server-ports': {
+    values: { proxyInit: { kubeAPIServerPorts: '443,6443,8443' } },
+    props: { kubeApiServerPorts: [443, 6443, 8443] },
+  },
+  'control-plane-no-token-projection': {
+    values: { identity: { serviceAccountTokenProjection: false } },
+    props: { identity: { serviceAccountTokenProjection: false } as LinkerdControlPlaneProps['identity'] },
+  },
+};
+
+/** Deep merge of plain objects; arrays and scalars of `over` replace. */
+function merge(base: Record<string, any>, over: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? merge(b, v) : v;
+  }
+  return out;
+}
+
+/** Runs `../shared/tools/helm template` on a values file; the output is the reference. */
+function helmTemplate(sharedDir: string, release: string, chart: string, namespace: string, values: Record<string, unknown>, out: string): void {
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const valuesFile = out.replace(/\.helm\.yaml$/, '.values.yaml');
+  fs.writeFileSync(valuesFile, stringify(values));
+  const result = spawnSync(path.join(sharedDir, 'tools', 'helm'),
+    ['template', release, path.join(sharedDir, 'charts', 'edge-26.8.3', chart), '-n', namespace, '-f', valuesFile],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`helm template ${chart} failed: ${result.stderr}`);
+  fs.writeFileSync(out, result.stdout);
+}
+
+/**
+ * Every helm-rendered case, keyed by name. `baseProps` is the typed equivalent of the default
+ * reference's values file, which every control-plane case starts from.
+ */
+export function helmCases(referenceDir: string, sharedDir: string, outDir: string, baseProps: () => LinkerdControlPlaneProps): Record<string, HelmConformanceCase> {
+  const cases: Record<string, HelmConformanceCase> = {};
+  for (const [name, c] of Object.entries(CONTROL_PLANE_CASES)) {
+    const reference = path.join(outDir, `${name}.helm.yaml`);
+    cases[name] = {
+      reference,
+      renderReference: () => {
+        const base = parse(fs.readFileSync(path.join(referenceDir, 'values', 'control-plane-default.values.yaml'), 'utf8'));
+        helmTemplate(sharedDir, 'linkerd-control-plane', 'linkerd-control-plane', 'linkerd', merge(base, c.values), reference);
+      },
+      build: (app) => {
+        const props = baseProps();
+        new LinkerdControlPlane(app, 'linkerd-control-plane', {
+          ...props,
+          ...c.props,
+          identity: { ...props.identity, ...c.props.identity },
+        });
+      },
+    };
+  }
+  return cases;
+}
