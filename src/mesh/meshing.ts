@@ -2,10 +2,11 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
 import { INJECT_ANNOTATION, proxySettingAnnotations, SettingAnnotation } from '../proxy/proxy-settings';
-import { injectStatically, skipReason } from './injector';
-import { ILinkerdMesh, MeshMode, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from './mesh';
+import { injectStatically, optOutReason, refusalReason } from './injector';
+import { ILinkerdMesh, InjectRefusal, MeshMode, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from './mesh';
 import { INJECTABLE_KINDS, locatePodTemplate } from './pod-template';
 import { addRenderTransform } from './render-hook';
+import { uninject } from './uninject';
 
 /**
  * The two meshing operations behind `ILinkerdMesh.meshNamespace` and `meshWorkload`, shared by
@@ -30,12 +31,15 @@ function claim(scope: IConstruct, obj: ApiObject): void {
   MESHED.add(obj);
 }
 
-/** Adds annotations to a pod template or namespace, failing where the object already says otherwise. */
-function annotate(scope: IConstruct, metadata: Record<string, any>, add: Record<string, string>, where: string, props: Record<string, string>): void {
+/**
+ * Adds annotations to a pod template or namespace, failing where the object already says
+ * otherwise (unless `replace`: the annotations of an earlier injection give way to the settings).
+ */
+function annotate(scope: IConstruct, metadata: Record<string, any>, add: Record<string, string>, where: string, props: Record<string, string>, replace = false): void {
   const annotations: Record<string, string> = metadata.annotations ??= {};
   for (const [key, text] of Object.entries(add)) {
     const existing = annotations[key];
-    if (existing !== undefined && existing !== text) {
+    if (existing !== undefined && existing !== text && !replace) {
       throw new LinkerdConfigError(scope, props[key] ?? key, `conflicts with the annotation ${key}: ${JSON.stringify(existing)} on ${where}`,
         'remove the annotation or the setting');
     }
@@ -92,12 +96,19 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
     throw new LinkerdConfigError(workload, 'mode', `static injection of a ${obj.kind} is not supported: linkerd inject handles ${[...INJECTABLE_KINDS].join(', ')}`,
       'use MeshMode.WEBHOOK, which meshes the pods this object creates');
   }
+  const onRefusal = options.onRefusal ?? InjectRefusal.FAIL;
+  if (!Object.values(InjectRefusal).includes(onRefusal)) {
+    throw new LinkerdConfigError(workload, 'onRefusal', `${JSON.stringify(onRefusal)} is not a refusal policy`, 'use InjectRefusal.FAIL or InjectRefusal.SKIP');
+  }
   const settings = proxySettingAnnotations(workload, 'proxy', options.proxy ?? {}, 'workload');
-  const values = mode === MeshMode.STATIC ? mesh.values : undefined;
+  const meshValues = mesh.values;
+  const values = mode === MeshMode.STATIC ? meshValues : undefined;
   if (values && values.identityTrustAnchorsPEM === '') {
     throw new LinkerdConfigError(workload, 'mode', `static injection needs the trust anchors of the mesh, and ${mesh.node.path} has none`,
       'give identity.trustAnchors to LinkerdControlPlane.fromInstalled, or use MeshMode.WEBHOOK');
   }
+  const tokenProjection = meshValues.identity.serviceAccountTokenProjection;
+  const xtablesVolume = meshValues.proxyInit.xtMountPath.name;
   const controlPlaneNamespace = mesh.controlPlaneNamespace;
   claim(workload, obj);
   const result = new WorkloadMesh(obj, mode);
@@ -108,21 +119,23 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
       throw new LinkerdConfigError(workload, 'workload', `${obj.kind} ${obj.name} has no pod template`,
         'mesh a Pod or an object with spec.template (or a CronJob\'s spec.jobTemplate.spec.template)');
     }
-    const skip = skipReason(pod, values);
+    const optOut = optOutReason(pod);
+    const refusal = optOut ? undefined : refusalReason(pod, tokenProjection);
+    if (refusal && onRefusal === InjectRefusal.FAIL) throw new LinkerdConfigError(workload, refusal.field, refusal.reason, refusal.fix);
+    const skip = optOut ?? (refusal && `${refusal.field}: ${refusal.reason}`);
     result._skipped(skip);
     if (skip) return json;
+    // As `linkerd inject` does, an earlier injection is removed, and the pod injected afresh.
+    const reinjected = uninject(pod, xtablesVolume);
     if (mode === MeshMode.WEBHOOK) {
       const { annotations, props } = asMap(settings);
       // A pod already enabled on its own keeps its own value; ingress mode is the setting's.
       annotations[INJECT_ANNOTATION] ??= pod.metadata.annotations?.[INJECT_ANNOTATION] ?? 'enabled';
-      annotate(workload, pod.metadata, annotations, `the pod template of ${obj.kind} ${obj.name}`, props);
+      annotate(workload, pod.metadata, annotations, `the pod template of ${obj.kind} ${obj.name}`, props, reinjected);
       return json;
     }
-    const namespace = json.metadata?.namespace;
-    if (!namespace) {
-      throw new LinkerdConfigError(workload, 'metadata.namespace', 'is not set, and static injection labels the pod with its namespace',
-        'set the namespace of the object or of its chart');
-    }
+    // Without a namespace the workload lands where it is applied; the pods say so with an empty label, as upstream's.
+    const namespace: string = json.metadata?.namespace ?? '';
     injectStatically({
       scope: workload,
       values: structuredClone(values!),
@@ -132,7 +145,8 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
       workloadNamespace: namespace,
       pod,
       settings,
-      namespace: namespaceAnnotations(workload, namespace),
+      namespace: namespace ? namespaceAnnotations(workload, namespace) : undefined,
+      reinjected,
     });
     return json;
   });
