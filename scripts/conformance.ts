@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import {
-  GatewayApiCrds, Heartbeat, IssuerCertificate, KeyMaterial, LinkerdControlPlane, LinkerdControlPlaneProps, LinkerdCrds,
+  GatewayApiCrds, Heartbeat, IssuerCertificate, KeyMaterial, LinkerdCni, LinkerdControlPlane, LinkerdControlPlaneProps, LinkerdCrds,
   synthesizeManifests, TrustAnchors, WebhookTls, writeManifests,
 } from '../src';
 import { helmCases } from './helm-cases';
@@ -67,6 +67,7 @@ const CASES: Record<string, (app: App) => void> = {
   'control-plane-podmonitor-noheartbeat': (app) => {
     new LinkerdControlPlane(app, 'linkerd-control-plane', { ...referenceIdentity(), podMonitors: {}, heartbeat: Heartbeat.disabled() });
   },
+  'cni-plugin': (app) => { new LinkerdCni(app, 'linkerd2-cni'); },
 };
 
 /** Reference files of cases not scored against `<name>.yaml`: the proxy-injection goldens (scripts/inject-cases.ts). */

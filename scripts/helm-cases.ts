@@ -10,7 +10,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Duration } from 'cdk8s';
 import { parse, stringify } from 'yaml';
-import { LabelSelectorOperator, LinkerdControlPlane, LinkerdControlPlaneProps } from '../src';
+import {
+  CniIptablesMode, CniLogLevel, ImagePullPolicy, LabelSelectorOperator, LinkerdCni, LinkerdCniProps, LinkerdControlPlane, LinkerdControlPlaneProps,
+  LogFormat, PortRange,
+} from '../src';
 
 /** A case scored against a reference rendered by helm when the case runs. */
 export interface HelmConformanceCase {
@@ -97,29 +100,68 @@ function helmTemplate(sharedDir: string, release: string, chart: string, namespa
   fs.writeFileSync(out, result.stdout);
 }
 
+/** A CNI plugin configuration away from every chart default: values file and our props. */
+const CNI_CASES: Record<string, { values: Record<string, unknown>; props: LinkerdCniProps }> = {
+  'cni-plugin-options': {
+    values: {
+      logLevel: 'debug', destCNINetDir: '/var/lib/cni/net.d', destCNIBinDir: '/var/lib/cni/bin',
+      inboundProxyPort: 4143, outboundProxyPort: 4140, proxyUID: 2102, proxyGID: 2102, disableIPv6: false,
+      ignoreInboundPorts: '22,8100-8102', ignoreOutboundPorts: '5432', portsToRedirect: '8080,9090',
+      iptablesMode: 'legacy', useWaitFlag: true, privileged: true, priorityClassName: 'system-node-critical',
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'mesh', effect: 'NoSchedule' }],
+      image: { name: 'registry.example.com/linkerd/cni-plugin', version: 'v1.7.0-alpha.1', pullPolicy: 'Always' },
+      imagePullSecrets: [{ name: 'regcred' }], revisionHistoryLimit: 5, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } },
+      podLabels: { team: 'mesh' }, commonLabels: { owner: 'platform' },
+      resources: { cpu: { request: '10m', limit: '' }, memory: { request: '20Mi', limit: '50Mi' }, 'ephemeral-storage': { request: '', limit: '' } },
+      repairController: {
+        enabled: true, logLevel: 'debug', logFormat: 'json',
+        resources: { cpu: { request: '5m', limit: '' }, memory: { request: '', limit: '30Mi' }, 'ephemeral-storage': { request: '', limit: '' } },
+      },
+    },
+    props: {
+      logLevel: CniLogLevel.DEBUG, destCniNetDir: '/var/lib/cni/net.d', destCniBinDir: '/var/lib/cni/bin',
+      proxyGid: 2102, ipv6: true,
+      skipInboundPorts: [PortRange.of(22), PortRange.between(8100, 8102)], skipOutboundPorts: [PortRange.of(5432)], portsToRedirect: [8080, 9090],
+      iptablesMode: CniIptablesMode.LEGACY, useWaitFlag: true, privileged: true, priorityClassName: 'system-node-critical',
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'mesh', effect: 'NoSchedule' }],
+      image: 'registry.example.com/linkerd/cni-plugin', imagePullPolicy: ImagePullPolicy.ALWAYS,
+      imagePullSecrets: ['regcred'], revisionHistoryLimit: 5, maxUnavailable: 2,
+      podLabels: { team: 'mesh' }, commonLabels: { owner: 'platform' },
+      resources: { cpu: { request: '10m' }, memory: { request: '20Mi', limit: '50Mi' } },
+      repairController: { logLevel: 'debug', logFormat: LogFormat.JSON, resources: { cpu: { request: '5m' }, memory: { limit: '30Mi' } } },
+    },
+  },
+  // One host directory for binaries and configuration is mounted once.
+  'cni-plugin-shared-dir': {
+    values: { destCNINetDir: '/opt/cni', destCNIBinDir: '/opt/cni' },
+    props: { destCniNetDir: '/opt/cni', destCniBinDir: '/opt/cni' },
+  },
+};
+
+/** A case whose reference helm renders from `values()` when the case runs. */
+function helmCase(sharedDir: string, outDir: string, name: string, chart: { name: string; release: string; namespace: string },
+  values: () => Record<string, unknown>, build: (app: App) => void): HelmConformanceCase {
+  const reference = path.join(outDir, `${name}.helm.yaml`);
+  return { reference, renderReference: () => helmTemplate(sharedDir, chart.release, chart.name, chart.namespace, values(), reference), build };
+}
+
 /**
  * Every helm-rendered case, keyed by name. `baseProps` is the typed equivalent of the default
  * reference's values file, which every control-plane case starts from.
  */
 export function helmCases(referenceDir: string, sharedDir: string, outDir: string, baseProps: () => LinkerdControlPlaneProps): Record<string, HelmConformanceCase> {
   const cases: Record<string, HelmConformanceCase> = {};
+  const controlPlane = { name: 'linkerd-control-plane', release: 'linkerd-control-plane', namespace: 'linkerd' };
   for (const [name, c] of Object.entries(CONTROL_PLANE_CASES)) {
-    const reference = path.join(outDir, `${name}.helm.yaml`);
-    cases[name] = {
-      reference,
-      renderReference: () => {
-        const base = parse(fs.readFileSync(path.join(referenceDir, 'values', 'control-plane-default.values.yaml'), 'utf8'));
-        helmTemplate(sharedDir, 'linkerd-control-plane', 'linkerd-control-plane', 'linkerd', merge(base, c.values), reference);
-      },
-      build: (app) => {
-        const props = baseProps();
-        new LinkerdControlPlane(app, 'linkerd-control-plane', {
-          ...props,
-          ...c.props,
-          identity: { ...props.identity, ...c.props.identity },
-        });
-      },
-    };
+    const values = () => merge(parse(fs.readFileSync(path.join(referenceDir, 'values', 'control-plane-default.values.yaml'), 'utf8')), c.values);
+    cases[name] = helmCase(sharedDir, outDir, name, controlPlane, values, (app) => {
+      const props = baseProps();
+      new LinkerdControlPlane(app, 'linkerd-control-plane', { ...props, ...c.props, identity: { ...props.identity, ...c.props.identity } });
+    });
+  }
+  const cni = { name: 'linkerd2-cni', release: 'linkerd2-cni', namespace: 'linkerd-cni' };
+  for (const [name, c] of Object.entries(CNI_CASES)) {
+    cases[name] = helmCase(sharedDir, outDir, name, cni, () => c.values, (app) => { new LinkerdCni(app, 'linkerd2-cni', c.props); });
   }
   return cases;
 }

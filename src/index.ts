@@ -5,6 +5,7 @@ export * from './crds';
 export * from './identity';
 export * from './proxy';
 export * from './control-plane';
+export * from './cni';
 export * from './mesh';
 export * from './check';
 export * from './policy';

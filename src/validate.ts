@@ -98,6 +98,15 @@ export function labelValue(scope: IConstruct | string, field: string, value: str
   return value;
 }
 
+/** A map of labels: every key and value checked; returns a copy. */
+export function labelMap(scope: IConstruct | string, field: string, map: Record<string, string>): Record<string, string> {
+  for (const [k, v] of Object.entries(map)) {
+    labelKey(scope, `${field}.${k}`, k);
+    labelValue(scope, `${field}.${k}`, v);
+  }
+  return { ...map };
+}
+
 export function oneOf<T extends string>(scope: IConstruct | string, field: string, value: T, allowed: readonly T[]): T {
   if (!allowed.includes(value)) {
     fail(scope, field, value, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, `use one of ${allowed.join(', ')}`);

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import type { Toleration } from 'kubernetes-types/core/v1';
+import type { LinkerdCni } from '../cni/linkerd-cni';
 import { KeyMaterial, LinkerdIdentityProps, WebhookTls } from '../identity';
 import type { LabelSelectorJson } from '../policy/label-selector';
 import { ContainerResources, ImagePullPolicy, LogFormat, ProxySettings } from '../proxy/proxy-spec';
@@ -117,6 +118,13 @@ export interface LinkerdControlPlaneProps {
    * @default false
    */
   readonly cni?: boolean;
+  /**
+   * The linkerd2-cni plugin this app installs. Implies `cni: true`, makes the control plane
+   * depend on it (applied after it), and fails the synth when the plugin's proxy ports, uid, gid
+   * or IPv6 setting differ from the mesh's.
+   * @default - none: with `cni: true` the plugin must be installed another way (a warning says so)
+   */
+  readonly cniPlugin?: LinkerdCni;
   /** The network validator pods get instead of proxy-init in CNI mode. @default - see NetworkValidatorProps */
   readonly networkValidator?: NetworkValidatorProps;
   /** Emit Prometheus Operator PodMonitors. @default - none */

@@ -15,6 +15,12 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
   // What shapes the proxies is resolved by the function meshing outside a control plane uses too.
   const values = resolveMeshValues(scope, props);
   const trustDomain = values.identityTrustDomain;
+  if (props.cniPlugin) {
+    if (props.cni === false) {
+      throw new LinkerdConfigError(scope, 'cni', 'is false, but a cniPlugin is given', 'leave cni unset (the plugin implies it), or drop cniPlugin');
+    }
+    values.cniEnabled = true;
+  }
   if (props.imagePullSecrets !== undefined) {
     values.imagePullSecrets = props.imagePullSecrets.map((name, i) => ({ name: check.dnsSubdomain(scope, `imagePullSecrets[${i}]`, name) }));
   }
@@ -37,12 +43,12 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
   if (props.webhookFailurePolicy !== undefined) values.webhookFailurePolicy = check.oneOf(scope, 'webhookFailurePolicy', props.webhookFailurePolicy, ['Ignore', 'Fail']);
   if (props.revisionHistoryLimit !== undefined) values.revisionHistoryLimit = check.nonNegativeInteger(scope, 'revisionHistoryLimit', props.revisionHistoryLimit);
 
-  if (props.nodeSelector !== undefined) values.nodeSelector = labelMap(scope, 'nodeSelector', props.nodeSelector);
+  if (props.nodeSelector !== undefined) values.nodeSelector = check.labelMap(scope, 'nodeSelector', props.nodeSelector);
   if (props.tolerations !== undefined) values.tolerations = props.tolerations.map((t) => structuredClone(t));
   if (props.priorityClassName !== undefined) values.priorityClassName = check.dnsSubdomain(scope, 'priorityClassName', props.priorityClassName);
   if (props.runtimeClassName !== undefined) values.runtimeClassName = check.dnsSubdomain(scope, 'runtimeClassName', props.runtimeClassName);
-  if (props.commonLabels !== undefined) values.commonLabels = labelMap(scope, 'commonLabels', props.commonLabels);
-  if (props.podLabels !== undefined) values.podLabels = labelMap(scope, 'podLabels', props.podLabels);
+  if (props.commonLabels !== undefined) values.commonLabels = check.labelMap(scope, 'commonLabels', props.commonLabels);
+  if (props.podLabels !== undefined) values.podLabels = check.labelMap(scope, 'podLabels', props.podLabels);
   if (props.podAnnotations !== undefined) {
     Object.keys(props.podAnnotations).forEach((k) => check.labelKey(scope, `podAnnotations.${k}`, k));
     values.podAnnotations = { ...props.podAnnotations };
@@ -87,7 +93,7 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
     values.podMonitor.proxy.enabled = pm.proxy ?? true;
     if (pm.scrapeInterval) values.podMonitor.scrapeInterval = goDurationText(pm.scrapeInterval);
     if (pm.scrapeTimeout) values.podMonitor.scrapeTimeout = goDurationText(pm.scrapeTimeout);
-    if (pm.labels) values.podMonitor.labels = labelMap(scope, 'podMonitors.labels', pm.labels);
+    if (pm.labels) values.podMonitor.labels = check.labelMap(scope, 'podMonitors.labels', pm.labels);
   }
   applyControllerProps(scope, values, props);
   if (props.proxyInjector?.timeoutSeconds !== undefined) {
@@ -113,14 +119,6 @@ function intOrPercent(scope: IConstruct, field: string, value: number | string):
     throw new LinkerdConfigError(scope, field, `${JSON.stringify(value)} is neither a count nor a percentage`, 'use a whole number or a percentage such as "25%"');
   }
   return value;
-}
-
-function labelMap(scope: IConstruct, field: string, map: Record<string, string>): Record<string, string> {
-  for (const [k, v] of Object.entries(map)) {
-    check.labelKey(scope, `${field}.${k}`, k);
-    check.labelValue(scope, `${field}.${k}`, v);
-  }
-  return { ...map };
 }
 
 /** Controller image and group, EndpointSlices, probe networks, API server ports and webhook selectors. */
