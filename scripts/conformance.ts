@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import {
-  GatewayApiCrds, Heartbeat, IssuerCertificate, KeyMaterial, LinkerdCni, LinkerdControlPlane, LinkerdControlPlaneProps, LinkerdCrds,
+  GatewayApiCrds, Heartbeat, IssuerCertificate, KeyMaterial, LinkerdCni, LinkerdControlPlane, LinkerdControlPlaneProps, LinkerdCrds, LinkerdMulticluster,
   synthesizeManifests, TrustAnchors, WebhookTls, writeManifests,
 } from '../src';
 import { helmCases } from './helm-cases';
@@ -68,6 +68,9 @@ const CASES: Record<string, (app: App) => void> = {
     new LinkerdControlPlane(app, 'linkerd-control-plane', { ...referenceIdentity(), podMonitors: {}, heartbeat: Heartbeat.disabled() });
   },
   'cni-plugin': (app) => { new LinkerdCni(app, 'linkerd2-cni'); },
+  'multicluster': (app) => {
+    new LinkerdMulticluster(app, 'linkerd-multicluster', { controlPlane: LinkerdControlPlane.fromInstalled(app, 'linkerd') });
+  },
 };
 
 /** Reference files of cases not scored against `<name>.yaml`: the proxy-injection goldens (scripts/inject-cases.ts). */

@@ -11,8 +11,8 @@ import * as path from 'node:path';
 import { App, Duration } from 'cdk8s';
 import { parse, stringify } from 'yaml';
 import {
-  CniIptablesMode, CniLogLevel, ImagePullPolicy, LabelSelectorOperator, LinkerdCni, LinkerdCniProps, LinkerdControlPlane, LinkerdControlPlaneProps,
-  LogFormat, PortRange,
+  CniIptablesMode, CniLogLevel, GatewayExternalTrafficPolicy, GatewayServiceType, ImagePullPolicy, LabelSelectorOperator, LinkerdCni, LinkerdCniProps,
+  LinkerdControlPlane, LinkerdControlPlaneProps, LinkerdMulticluster, LogFormat, PortRange,
 } from '../src';
 
 /** A case scored against a reference rendered by helm when the case runs. */
@@ -138,6 +138,66 @@ const CNI_CASES: Record<string, { values: Record<string, unknown>; props: Linker
   },
 };
 
+/** Multicluster configurations: values file, and the typed equivalent (over a control plane installed elsewhere). */
+const MULTICLUSTER_CASES: Record<string, { values: Record<string, unknown>; build: (app: App) => void }> = {
+  // The chart's values-ha.yaml with one link's controller, HA throughout, and a per-link log level.
+  'multicluster-ha-link': {
+    values: {
+      gateway: { replicas: 3 }, enablePodAntiAffinity: true,
+      controllerDefaults: { enablePodAntiAffinity: true },
+      controllers: [{ link: { ref: { name: 'east' } }, logLevel: 'debug' }],
+    },
+    build: (app) => {
+      const mc = new LinkerdMulticluster(app, 'linkerd-multicluster', { controlPlane: LinkerdControlPlane.fromInstalled(app, 'linkerd'), highAvailability: true });
+      mc.addLink({
+        clusterName: 'east',
+        gateway: { addresses: ['gateway.east.example.com'], identity: 'linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local' },
+        serviceMirror: { logLevel: 'debug' },
+      });
+    },
+  },
+  'multicluster-options': {
+    values: {
+      linkerdNamespace: 'mesh', identityTrustDomain: 'example.org', imagePullPolicy: 'Always',
+      gateway: {
+        serviceType: 'NodePort', nodePort: 30143, probe: { nodePort: 30191, seconds: 5 }, serviceAnnotations: { 'example.com/lb': 'internal' },
+        serviceExternalTrafficPolicy: 'Local', healthCheckNodePort: 30999, loadBalancerSourceRanges: ['10.0.0.0/8'],
+        terminationGracePeriodSeconds: 30, nodeSelector: { pool: 'edge' }, tolerations: [{ key: 'edge', operator: 'Exists' }],
+        pauseImage: 'registry.example.com/pause:3.9', UID: 3000, GID: 3000, deploymentAnnotations: { 'example.com/gw': 'enabled' },
+      },
+      localServiceMirror: {
+        serviceMirrorRetryLimit: 5, federatedServiceSelector: 'team=a,tier=b', excludedLabels: 'l1,l2', excludedAnnotations: 'a1',
+        replicas: 2, logLevel: 'debug', logFormat: 'json', enablePprof: true, UID: 4000, GID: 4000, resources: { requests: { cpu: '10m' } },
+      },
+      nodeSelector: { pool: 'system' }, tolerations: [{ key: 'system', operator: 'Exists' }],
+      remoteMirrorServiceAccountName: 'east-access,west-access', enableNamespaceCreation: true,
+      imagePullSecrets: [{ name: 'regcred' }], commonLabels: { owner: 'platform' }, podLabels: { team: 'mesh' }, podAnnotations: { 'example.com/pod': 'enabled' },
+      revisionHistoryLimit: 5, namespaceMetadata: { nodeSelector: { pool: 'jobs' } },
+    },
+    build: (app) => {
+      new LinkerdMulticluster(app, 'linkerd-multicluster', {
+        controlPlane: LinkerdControlPlane.fromInstalled(app, 'linkerd', { namespace: 'mesh', identity: { trustDomain: 'example.org' } }),
+        imagePullPolicy: ImagePullPolicy.ALWAYS,
+        gateway: {
+          serviceType: GatewayServiceType.NODE_PORT, nodePort: 30143, probeNodePort: 30191, probePeriod: Duration.seconds(5),
+          serviceAnnotations: { 'example.com/lb': 'internal' }, externalTrafficPolicy: GatewayExternalTrafficPolicy.LOCAL, healthCheckNodePort: 30999,
+          loadBalancerSourceRanges: ['10.0.0.0/8'], terminationGracePeriod: Duration.seconds(30), nodeSelector: { pool: 'edge' },
+          tolerations: [{ key: 'edge', operator: 'Exists' }], pauseImage: 'registry.example.com/pause:3.9', uid: 3000, gid: 3000,
+          podAnnotations: { 'example.com/gw': 'enabled' },
+        },
+        localServiceMirror: {
+          retryLimit: 5, federatedServiceLabels: { team: 'a', tier: 'b' }, excludedLabels: ['l1', 'l2'], excludedAnnotations: ['a1'],
+          replicas: 2, logLevel: 'debug', logFormat: LogFormat.JSON, enablePprof: true, uid: 4000, gid: 4000, resources: { cpu: { request: '10m' } },
+          nodeSelector: { pool: 'system' }, tolerations: [{ key: 'system', operator: 'Exists' }],
+        },
+        remoteAccessServiceAccounts: ['east-access', 'west-access'], enableNamespaceCreation: true,
+        imagePullSecrets: ['regcred'], commonLabels: { owner: 'platform' }, podLabels: { team: 'mesh' }, podAnnotations: { 'example.com/pod': 'enabled' },
+        revisionHistoryLimit: 5, namespaceMetadataNodeSelector: { pool: 'jobs' },
+      });
+    },
+  },
+};
+
 /** A case whose reference helm renders from `values()` when the case runs. */
 function helmCase(sharedDir: string, outDir: string, name: string, chart: { name: string; release: string; namespace: string },
   values: () => Record<string, unknown>, build: (app: App) => void): HelmConformanceCase {
@@ -162,6 +222,10 @@ export function helmCases(referenceDir: string, sharedDir: string, outDir: strin
   const cni = { name: 'linkerd2-cni', release: 'linkerd2-cni', namespace: 'linkerd-cni' };
   for (const [name, c] of Object.entries(CNI_CASES)) {
     cases[name] = helmCase(sharedDir, outDir, name, cni, () => c.values, (app) => { new LinkerdCni(app, 'linkerd2-cni', c.props); });
+  }
+  const multicluster = { name: 'linkerd-multicluster', release: 'linkerd-multicluster', namespace: 'linkerd-multicluster' };
+  for (const [name, c] of Object.entries(MULTICLUSTER_CASES)) {
+    cases[name] = helmCase(sharedDir, outDir, name, multicluster, () => c.values, c.build);
   }
   return cases;
 }

@@ -130,7 +130,7 @@ export function controllerDeployment(ctx: ControlPlaneContext, spec: ControllerD
     runtimeClassName: v.runtimeClassName || undefined,
     tolerations: v.tolerations as PodSpec['tolerations'],
     nodeSelector: v.nodeSelector,
-    affinity: v.enablePodAntiAffinity ? antiAffinity(spec.component) : undefined,
+    affinity: v.enablePodAntiAffinity ? podAntiAffinity('linkerd.io/control-plane-component', spec.component) : undefined,
     automountServiceAccountToken: false,
     containers,
     initContainers: parts.initContainers,
@@ -174,8 +174,9 @@ export function controllerDeployment(ctx: ControlPlaneContext, spec: ControllerD
   });
 }
 
-function antiAffinity(component: string) {
-  const selector = { matchExpressions: [{ key: 'linkerd.io/control-plane-component', operator: 'In', values: [component] }] };
+/** Anti-affinity on one label: required across nodes, preferred across zones (upstream's HA preset, also used by extensions). */
+export function podAntiAffinity(label: string, value: string): NonNullable<PodSpec['affinity']> {
+  const selector = { matchExpressions: [{ key: label, operator: 'In', values: [value] }] };
   return {
     podAntiAffinity: {
       preferredDuringSchedulingIgnoredDuringExecution: [{ podAffinityTerm: { labelSelector: selector, topologyKey: 'topology.kubernetes.io/zone' }, weight: 100 }],
