@@ -118,7 +118,7 @@ export function renderGateway(ctx: MulticlusterContext, scope: IConstruct, props
     return check.port(scope, field(key), value);
   };
   const probePeriod = props.probePeriod ?? Duration.seconds(3);
-  const periodSeconds = probePeriod.toSeconds();
+  const periodSeconds = probePeriod.toMilliseconds() / 1000;
   if (!Number.isInteger(periodSeconds) || periodSeconds < 1) {
     throw new LinkerdConfigError(scope, field('probePeriod'), `${probePeriod.toHumanString()} is not a whole number of seconds`, 'use e.g. Duration.seconds(3)');
   }

@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Toleration } from 'kubernetes-types/core/v1';
 import { renderCrd } from '../crds/render';
@@ -172,8 +172,8 @@ export class LinkerdMulticluster extends Chart {
       });
     }
     if (props.installLinkCrd ?? true) {
-      const crd = renderCrd(LINK_CRD, { ...EXTENSION_LABEL }, { ...CREATED_BY_ANNOTATION });
-      ctx.obj('link-crd', crd.apiVersion, crd.kind, crd.metadata, { spec: crd.spec });
+      // Not pruned: `subresources: { status: {} }` is meaningful.
+      new ApiObject(this, 'link-crd', renderCrd(LINK_CRD, { ...EXTENSION_LABEL, ...commonLabels }, { ...CREATED_BY_ANNOTATION }));
     }
     if (props.gateway?.enabled ?? true) {
       this.gateway = renderGateway(ctx, this, props.gateway ?? {}, { inbound: values.proxy.ports.inbound, admin: values.proxy.ports.admin });
@@ -231,10 +231,13 @@ export class LinkerdMulticluster extends Chart {
   }
 
   /**
-   * Links this cluster to `target`, another cluster defined in this app: the target's gateway
-   * address (given), port, probe and identity, its cluster domain and control-plane namespace
-   * are read from it. Both control planes must share a trust anchor, or the gateway's mTLS
-   * would fail. Mirroring both ways takes a link in each direction.
+   * Links this cluster to `target`, another cluster defined in the same program: the target's
+   * gateway address (given), port, probe and identity, its cluster domain and control-plane
+   * namespace are read from it. Both control planes must share a trust anchor, or the gateway's
+   * mTLS would fail. Mirroring both ways takes a link in each direction. Give each cluster its
+   * own App (synthesized into its own directory, e.g. `runSynth([{ directory: 'east', ... },
+   * { directory: 'west', ... }])`): manifests of two clusters in one directory would be applied,
+   * and checked, as one install.
    */
   public linkTo(target: LinkerdMulticluster, options: ClusterLinkOptions): Link {
     if (target === this) {
