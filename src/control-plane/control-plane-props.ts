@@ -114,8 +114,9 @@ export interface LinkerdControlPlaneProps {
   readonly webhookFailurePolicy?: WebhookFailurePolicy;
   /**
    * The linkerd2-cni plugin sets up traffic redirection, so pods get the network validator
-   * instead of the privileged proxy-init container.
-   * @default false
+   * instead of the privileged proxy-init container. Give the plugin as `cniPlugin` when this app
+   * installs it; without it a warning says it must be installed another way.
+   * @default false (true with `cniPlugin`)
    */
   readonly cni?: boolean;
   /**
