@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
-import { CheckOptions, describeObject, formatFinding, runChecks, Severity } from './check';
+import { CheckOptions, describeObject, Finding, formatFinding, runChecks, Severity } from './check';
 import { policyGraph } from './policy';
 import { LinkerdConfigError } from './errors';
 
@@ -19,6 +19,11 @@ export interface ManifestFile {
  * dependency order (the order to apply them in). Writes nothing.
  */
 export function synthesizeManifests(app: App, options: CheckOptions = {}): ManifestFile[] {
+  return renderApp(app, options).files;
+}
+
+/** The files of an app, and the warnings its checks found (errors throw). */
+function renderApp(app: App, options: CheckOptions): { files: ManifestFile[]; warnings: Finding[] } {
   const errors: string[] = [];
   for (const construct of app.node.findAll()) {
     for (const message of construct.node.validate()) errors.push(`${construct.node.path}: ${message}`);
@@ -28,25 +33,24 @@ export function synthesizeManifests(app: App, options: CheckOptions = {}): Manif
   }
   const charts = app.charts;
   const rendered = charts.map((chart) => chart.toJson());
-  checkManifests(app, rendered.flat(), options);
+  const warnings = checkManifests(app, rendered.flat(), options);
   const width = Math.max(2, String(charts.length).length);
-  return charts.map((chart: Chart, i: number) => ({
+  const files = charts.map((chart: Chart, i: number) => ({
     name: `${String(i + 1).padStart(width, '0')}-${chart.node.id}.yaml`,
     content: Yaml.stringify(...rendered[i]),
     objects: rendered[i],
   }));
+  return { files, warnings };
 }
 
 /**
  * Runs the library's checks over everything the app renders and fails on any error finding,
- * naming the construct that emitted the object.
+ * naming the construct that emitted the object. Returns the warnings.
  */
-function checkManifests(app: App, objects: any[], options: CheckOptions): void {
+function checkManifests(app: App, objects: any[], options: CheckOptions): Finding[] {
   const findings = runChecks(objects, options);
-  // Warnings do not stop a synth, but are reported as `cdk8s-linkerd check` reports them.
-  for (const f of findings) if (f.severity === Severity.WARNING) process.emitWarning(formatFinding(f), { code: 'CDK8S_LINKERD_CHECK' });
   const errors = findings.filter((f) => f.severity === Severity.ERROR);
-  if (errors.length === 0) return;
+  if (errors.length === 0) return findings.filter((f) => f.severity === Severity.WARNING);
   const paths = new Map<string, string>();
   for (const construct of app.node.findAll()) {
     if (construct instanceof ApiObject) paths.set(describeObject(construct.toJson()), construct.node.path);
@@ -94,8 +98,15 @@ export interface SynthTarget {
  * who may talk to whom, computed from the same model as the policy checks. Writes nothing.
  */
 export function synthesizeTargets(targets: SynthTarget[], options: CheckOptions = {}): ManifestFile[] {
-  return targets.flatMap(({ directory, build }) => {
-    const manifests = synthesizeManifests(build(), options);
+  return renderTargets(targets, options).files;
+}
+
+function renderTargets(targets: SynthTarget[], options: CheckOptions): { files: ManifestFile[]; warnings: Finding[] } {
+  const warnings: Finding[] = [];
+  const files = targets.flatMap(({ directory, build }) => {
+    const app = renderApp(build(), options);
+    warnings.push(...app.warnings);
+    const manifests = app.files;
     if (directory) return manifests.map((f) => ({ ...f, name: `${directory}/${f.name}` }));
     const graph = policyGraph(manifests.flatMap((f) => f.objects));
     return [
@@ -104,6 +115,7 @@ export function synthesizeTargets(targets: SynthTarget[], options: CheckOptions 
       { name: 'mesh-policy.json', content: `${JSON.stringify(graph.json, null, 2)}\n`, objects: [] },
     ];
   });
+  return { files, warnings };
 }
 
 /**
@@ -114,9 +126,11 @@ export function synthesizeTargets(targets: SynthTarget[], options: CheckOptions 
  */
 export function runSynth(build: (() => App) | SynthTarget[], outdir: string = process.env.CDK8S_OUTDIR ?? 'dist', options: CheckOptions = {}): void {
   try {
-    const files = synthesizeTargets(typeof build === 'function' ? [{ build }] : build, options);
+    const { files, warnings } = renderTargets(typeof build === 'function' ? [{ build }] : build, options);
     writeManifests(files, outdir);
     for (const file of files) process.stdout.write(`${path.join(outdir, file.name)}\n`);
+    // Warnings do not stop a synth; they are reported as `cdk8s-linkerd check` reports them.
+    for (const warning of warnings) process.stdout.write(`${formatFinding(warning)}\n`);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`cdk8s-linkerd: synth failed, nothing was written.\n${error instanceof LinkerdConfigError ? '' : 'unexpected error: '}${message}\n`);

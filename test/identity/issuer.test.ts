@@ -1,7 +1,10 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Duration } from 'cdk8s';
 import { LinkerdControlPlane } from '../../src/control-plane/linkerd-control-plane';
-import { synthesizeManifests } from '../../src/synth';
+import { runSynth } from '../../src/synth';
 import { LinkerdConfigError } from '../../src/errors';
 import { ExtendedKeyUsage, parseCertificates, verifiesSignedBy } from '../../src/identity/certificate';
 import { CertManagerIssuer } from '../../src/identity/cert-manager-issuer';
@@ -193,20 +196,26 @@ describeWithReference('IssuerCertificate.fromPem with the reference certificates
     const issuer = IssuerCertificate.fromPem({ certificatePem, privateKeyPem: pair.privateKeyPem });
     // WHEN
     const bound = issuer.bind(scope(), context(anchors()));
-    const app = new App();
-    new LinkerdControlPlane(app, 'linkerd', {
-      keyMaterial: km, emitGeneratedPrivateKeys: true, identity: { trustAnchors: TrustAnchors.fromPem(reference('ca.crt')), issuer },
-    });
-    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
-    let warnings: unknown[];
+    const build = () => {
+      const app = new App();
+      new LinkerdControlPlane(app, 'linkerd', {
+        keyMaterial: km, emitGeneratedPrivateKeys: true, identity: { trustAnchors: TrustAnchors.fromPem(reference('ca.crt')), issuer },
+      });
+      return app;
+    };
+    const out = mkdtempSync(join(tmpdir(), 'issuer-synth-'));
+    const stdout: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => { stdout.push(String(chunk)); return true; });
     try {
-      synthesizeManifests(app);
-      warnings = emitWarning.mock.calls.filter((c) => (c[1] as { code?: string })?.code === 'CDK8S_LINKERD_CHECK').map((c) => c[0]);
+      runSynth(build, out);
     } finally {
-      emitWarning.mockRestore();
+      write.mockRestore();
+      rmSync(out, { recursive: true, force: true });
     }
+    const warnings = stdout.join('').split('\n').filter((l) => l.startsWith('WARNING'));
     // THEN
     expect(bound.notAfter!.toISOString()).toEqual('2037-01-01T00:00:00.000Z');
+    expect(process.exitCode ?? 0).toBe(0);
     expect(warnings).toEqual([expect.stringMatching(/^WARNING L5D113 Secret linkerd\/linkerd-identity-issuer data\.crt\.pem: issuer certificate .* is valid until 2037-01-01T00:00:00\.000Z, after CN=root\.linkerd\.cluster\.local/)]);
   });
 });
