@@ -13,9 +13,10 @@ import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { parseAllDocuments, stringify } from 'yaml';
 import {
-  CertManagerIssuer, GatewayApiCrds, Heartbeat, IssuerCertificate, KeyMaterial, LinkerdControlPlane, LinkerdControlPlaneProps, LinkerdCrds,
-  LinkerdViz, LinkerdVizProps, synthesizeManifests, TrustAnchors, WebhookTls, writeManifests,
+  CertManagerIssuer, GatewayApiCrds, Heartbeat, IssuerCertificate, KeyMaterial, LinkerdCni, LinkerdControlPlane, LinkerdControlPlaneProps,
+  LinkerdCrds, LinkerdMulticluster, LinkerdViz, LinkerdVizProps, synthesizeManifests, TrustAnchors, WebhookTls, writeManifests,
 } from '../src';
+import { helmCases } from './helm-cases';
 import { certificateDifferences, renderHelmReleases } from './helm-releases';
 import { injectCases } from './inject-cases';
 
@@ -115,6 +116,10 @@ const CASES: Record<string, (app: App) => void> = {
       },
     });
   },
+  'cni-plugin': (app) => { new LinkerdCni(app, 'linkerd2-cni'); },
+  'multicluster': (app) => {
+    new LinkerdMulticluster(app, 'linkerd-multicluster', { controlPlane: LinkerdControlPlane.fromInstalled(app, 'linkerd') });
+  },
 };
 
 /** Reference files of cases not scored against `<name>.yaml`: the proxy-injection goldens (scripts/inject-cases.ts). */
@@ -201,6 +206,14 @@ function withoutHelmHooks(reference: string, out: string): { file: string; hooks
   return { file: out, hooks: docs.length - kept.length };
 }
 
+/** Cases scored against a helm render made when they run (scripts/helm-cases.ts). */
+const RENDER_REFERENCE: Record<string, () => void> = {};
+for (const [name, c] of Object.entries(helmCases(REFERENCE, SHARED, OUT, referenceIdentity))) {
+  CASES[name] = (app) => c.build(app);
+  REFERENCES[name] = c.reference;
+  RENDER_REFERENCE[name] = () => c.renderReference();
+}
+
 function python(args: string[]): { status: number; stdout: string } {
   const result = spawnSync('python3', [CONFORM, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw result.error;
@@ -217,6 +230,7 @@ function main(): void {
   let failed = false;
   for (const [name, build] of Object.entries(CASES)) {
     if (only.length > 0 && !only.includes(name)) continue;
+    RENDER_REFERENCE[name]?.();
     const app = new App();
     build(app);
     const dir = path.join(OUT, name);

@@ -1,12 +1,13 @@
 /**
- * Writes the Linkerd CRDs this library emits as one multi-document YAML file, the input of
- * `cdk8s import` for the typed classes in imports/:
+ * Writes the CRDs this library emits (Linkerd's and the multicluster Link) as one multi-document
+ * YAML file, the input of `cdk8s import` for the typed classes in imports/:
  *
  *   node lib/scripts/write-crds.js .imports-crds.yaml
  */
 import { writeFileSync } from 'fs';
 import { App, Yaml } from 'cdk8s';
-import { LinkerdCrds } from '../src/crds';
+import { LINK_CRD, LinkerdCrds } from '../src/crds';
+import { renderCrd } from '../src/crds/render';
 
 interface Crd {
   readonly spec: { readonly versions: ReadonlyArray<{ readonly storage: boolean }> };
@@ -23,10 +24,11 @@ function storageVersionFirst<T extends Crd>(crd: T): T {
   return { ...crd, spec: { ...crd.spec, versions } };
 }
 
-/** The CRDs as `cdk8s import` should read them. */
+/** The CRDs as `cdk8s import` should read them: the Linkerd CRDs, then the multicluster extension's Link. */
 export function crdsForImport(): string {
   const chart = new LinkerdCrds(new App(), 'linkerd-crds');
-  return Yaml.stringify(...chart.toJson().map((crd) => storageVersionFirst(crd as Crd)));
+  const link = renderCrd(LINK_CRD, { 'linkerd.io/extension': 'multicluster' });
+  return Yaml.stringify(...[...chart.toJson(), link].map((crd) => storageVersionFirst(crd as Crd)));
 }
 
 function main(argv: string[]): void {

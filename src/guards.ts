@@ -113,8 +113,8 @@ export function enumOf(name: string, values: Record<string, string>): Guard {
     expected: `a ${name}`,
     fix: `use ${members}`,
     mismatch: (value, path) => {
-      if (typeof value !== 'string') return { path, problem: `is ${describeType(value)}, not a ${name}`, fix: `use ${members}` };
-      return allowed.includes(value) ? undefined : { path, problem: `${JSON.stringify(value)} is not a ${name} (${allowed.join(', ')})`, fix: `use ${members}` };
+      if (typeof value !== 'string') return { path, problem: `is ${describeType(value)}, not ${article(name)} ${name}`, fix: `use ${members}` };
+      return allowed.includes(value) ? undefined : { path, problem: `${JSON.stringify(value)} is not ${article(name)} ${name} (${allowed.join(', ')})`, fix: `use ${members}` };
     },
   };
 }
@@ -213,4 +213,8 @@ export function lazy(build: () => Guard): Guard {
 export function guardProps(scope: IConstruct | string, field: string, value: unknown, guard: Guard): void {
   const m = inspect(guard, value, field);
   if (m) throw new LinkerdConfigError(scope, m.path === '' ? 'props' : m.path, m.problem, m.fix);
+}
+
+function article(noun: string): string {
+  return /^[AEIOUaeiou]/.test(noun) ? 'an' : 'a';
 }

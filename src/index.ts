@@ -6,6 +6,8 @@ export * from './crds';
 export * from './identity';
 export * from './proxy';
 export * from './control-plane';
+export * from './cni';
+export * from './multicluster';
 export * from './mesh';
 export * from './check';
 export * from './policy';

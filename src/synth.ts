@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { Finding, formatFinding } from './check';
@@ -229,9 +230,10 @@ export function runSynth(build: (() => App) | SynthTarget[], outdir: string = pr
     const outputs = [
       { directory: outdir, files: plan.main },
       ...[...plan.own].map(([directory, files]) => ({ directory: beside(directory), files })),
-      // Written even when empty: that removes the reports of an earlier synth that had policy.
-      { directory: beside(options.reportsDirectory ?? 'reports'), files: plan.reports },
     ];
+    // Without policy there is nothing to report: the directory is only written (emptied) when an earlier synth made it.
+    const reports = beside(options.reportsDirectory ?? 'reports');
+    if (plan.reports.length > 0 || fs.existsSync(reports)) outputs.push({ directory: reports, files: plan.reports });
     const cliOutdir = process.env.CDK8S_OUTDIR;
     const copy = cliOutdir && path.resolve(cliOutdir) !== path.resolve(outdir) ? [{ directory: cliOutdir, files: plan.main }] : [];
     const writes = [...outputs, ...copy].map((o) => ({ ...o, target: new OutputDirectory(o.directory) }));

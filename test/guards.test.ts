@@ -104,7 +104,7 @@ describe('every public entry point is guarded', () => {
     ['NetworkAuthentication: a string network', () => new NetworkAuthentication(chart(), 'n', { networks: bad(['10.0.0.0/8']) }), /^chart\/n: networks\[0\]: is a string .*not a Network/],
     ['ServerAuthorization: no client', () => { const c = chart(); new ServerAuthorization(c, 'sa', bad({ server: server(c) })); }, /^chart\/sa: client: is required/],
     ['rate limit: a string total', () => { const c = chart(); new HttpLocalRateLimitPolicy(c, 'r', { server: server(c), total: bad('100') }); }, /^chart\/r: total: is a string \("100"\), not a number/],
-    ['EgressNetwork: a string traffic policy', () => new EgressNetwork(chart(), 'e', { trafficPolicy: bad('allow') }), /^chart\/e: trafficPolicy: "allow" is not a EgressTrafficPolicy \(Allow, Deny\)/],
+    ['EgressNetwork: a string traffic policy', () => new EgressNetwork(chart(), 'e', { trafficPolicy: bad('allow') }), /^chart\/e: trafficPolicy: "allow" is not an EgressTrafficPolicy \(Allow, Deny\)/],
     ['HttpRoute: a string parent', () => new HttpRoute(chart(), 'r', { parents: bad(['web']) }), /^chart\/r: parents\[0\]: is a string .*not a RouteParent/],
     ['HttpRoute: a string timeout', () => { const c = chart(); new HttpRoute(c, 'r', { parents: [RouteParent.service(service(c), 80)], timeouts: { request: bad('5s') } }); }, /^chart\/r: timeouts\.request: is a string \("5s"\), not a Duration/],
     ['HttpRoute: a string match option', () => { const c = chart(); Testing.synth(c); new HttpRoute(c, 'r', { parents: [RouteParent.server(server(c))], rules: [{ matches: [HttpRouteMatch.pathPrefix('/api', bad({ method: 'get' }))] }] }); }, /^chart\/r: rules\[0\]\.matches\[0\]\.method: "get" is not a HttpMethod/],

@@ -1,5 +1,5 @@
 import { LinkerdConfigError, redactSecrets } from '../errors';
-import { CheckContext, CheckRule, Finding, Severity } from './finding';
+import { CheckContext, CheckRule, describeObject, Finding, Severity } from './finding';
 import { CHECK_RULES } from './rules';
 import { compareText } from '../order';
 
@@ -36,10 +36,36 @@ export function runChecks(objects: ReadonlyArray<Record<string, any>>, options: 
   }
   const context: CheckContext = { objects, now: options.now, expiryHorizonDays: horizon };
   const suppressed = new Set(options.suppress ?? []);
-  const findings = rules.flatMap((rule) => rule.run(context)).filter((f) => !suppressed.has(f.code));
+  const suppressedOn = objectSuppressions(objects, known);
+  const findings = rules.flatMap((rule) => rule.run(context))
+    .filter((f) => !suppressed.has(f.code) && !(f.object !== undefined && suppressedOn.get(f.object)?.has(f.code)));
   const rank = (f: Finding) => (f.severity === Severity.ERROR ? 0 : 1);
   return findings.sort((a, b) => rank(a) - rank(b) || compareText(a.code, b.code) || compareText(a.object ?? '', b.object ?? '')
     || compareText(a.field ?? '', b.field ?? ''));
+}
+
+/**
+ * Annotation that suppresses check codes for one object (comma-separated), where a finding is
+ * expected by design, e.g. a Server for pods another install creates.
+ */
+export const SUPPRESS_CHECKS_ANNOTATION = 'check.cdk8s-linkerd.io/suppress';
+
+/** Codes suppressed per object (`Kind namespace/name`); an unknown code fails, as `suppress` does. */
+function objectSuppressions(objects: ReadonlyArray<Record<string, any>>, known: Set<string>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const o of objects) {
+    const value = o?.metadata?.annotations?.[SUPPRESS_CHECKS_ANNOTATION];
+    if (typeof value !== 'string') continue;
+    const codes = value.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
+    const unknown = codes.filter((c) => !known.has(c));
+    if (unknown.length > 0) {
+      throw new LinkerdConfigError(describeObject(o), `metadata.annotations["${SUPPRESS_CHECKS_ANNOTATION}"]`,
+        `${unknown.map((c) => JSON.stringify(c)).join(', ')} ${unknown.length === 1 ? 'is not a check code' : 'are not check codes'}`,
+        'use codes as listed by "cdk8s-linkerd check --list", e.g. L5D301');
+    }
+    out.set(describeObject(o), new Set(codes));
+  }
+  return out;
 }
 
 /**

@@ -1,13 +1,16 @@
 import { arrayOf, enumOf, Guard, instanceOf, is, lazy, recordOf, required, struct, union } from '../guards';
 import { KEY_MATERIAL, LINKERD_IDENTITY_PROPS, TRUST_ANCHORS, WEBHOOK_TLS } from '../identity/identity-guards';
-import type { InstalledControlPlaneProps } from '../mesh/installed-control-plane';
+import { LinkerdCni } from '../cni/linkerd-cni';
+import type { InstalledControlPlaneProps, InstalledIdentityProps } from '../mesh/installed-control-plane';
+import { LABEL_SELECTOR_GUARD } from '../policy/label-selector';
 import { ContainerResources, ImagePullPolicy, LogFormat, ResourceRange } from '../proxy/proxy-spec';
 import {
   ControlPlaneResources, ControllerTracing, LinkerdControlPlaneProps, LinkerdPodMonitorProps, LinkerdProxyInjectorProps, LinkerdWebhookProps,
   WebhookFailurePolicy,
 } from './control-plane-props';
 import { Heartbeat } from './heartbeat';
-import type { MeshValuesProps } from './values';
+import type { NetworkValidatorProps } from './network-validator';
+import type { MeshIdentityProps, MeshValuesProps } from './values';
 
 /**
  * Runtime guards (src/guards.ts) of the control plane's props. Internal: not re-exported by the
@@ -21,7 +24,7 @@ export const CONTAINER_RESOURCES: Guard = struct<ContainerResources>({
   cpu: RESOURCE_RANGE, memory: RESOURCE_RANGE, ephemeralStorage: RESOURCE_RANGE,
 }, 'a ContainerResources ({ cpu, memory, ephemeralStorage })');
 
-const WEBHOOK_PROPS = struct<LinkerdWebhookProps>({ tls: WEBHOOK_TLS });
+const WEBHOOK_PROPS = struct<LinkerdWebhookProps>({ tls: WEBHOOK_TLS, namespaceSelector: LABEL_SELECTOR_GUARD });
 
 /** ProxySettings are checked field by field by the settings table (src/proxy/proxy-settings.ts). */
 export const PROXY_SETTINGS: Guard = is.object;
@@ -42,16 +45,23 @@ const meshValuesShape = {
   proxy: PROXY_SETTINGS,
 };
 
+const NETWORK_VALIDATOR = struct<NetworkValidatorProps>({
+  connectAddr: is.string, listenAddr: is.string, logLevel: is.string,
+  logFormat: enumOf('LogFormat', LogFormat as unknown as Record<string, string>), timeout: is.duration,
+}, 'a NetworkValidatorProps ({ connectAddr, listenAddr, logLevel, logFormat, timeout })');
+
 export const MESH_VALUES_PROPS: Guard = struct<MeshValuesProps>({
   ...meshValuesShape,
-  identity: struct<NonNullable<MeshValuesProps['identity']>>({ trustDomain: is.string }),
+  networkValidator: NETWORK_VALIDATOR,
+  identity: struct<MeshIdentityProps>({ trustDomain: is.string, serviceAccountTokenProjection: is.boolean }),
 });
 
 export const INSTALLED_CONTROL_PLANE_PROPS: Guard = lazy(() => struct<InstalledControlPlaneProps>({
   ...meshValuesShape,
   namespace: is.string,
   keyMaterial: KEY_MATERIAL,
-  identity: struct<NonNullable<InstalledControlPlaneProps['identity']>>({ trustAnchors: TRUST_ANCHORS, trustDomain: is.string }),
+  networkValidator: NETWORK_VALIDATOR,
+  identity: struct<InstalledIdentityProps>({ trustAnchors: TRUST_ANCHORS, trustDomain: is.string, serviceAccountTokenProjection: is.boolean }),
 }, 'an InstalledControlPlaneProps'));
 
 export const LINKERD_CONTROL_PLANE_PROPS: Guard = lazy(() => struct<LinkerdControlPlaneProps>({
@@ -90,8 +100,15 @@ export const LINKERD_CONTROL_PLANE_PROPS: Guard = lazy(() => struct<LinkerdContr
   commonLabels: stringMap,
   podLabels: stringMap,
   podAnnotations: stringMap,
-  proxyInjector: struct<LinkerdProxyInjectorProps>({ tls: WEBHOOK_TLS, timeoutSeconds: is.number }),
+  proxyInjector: struct<LinkerdProxyInjectorProps>({ tls: WEBHOOK_TLS, namespaceSelector: LABEL_SELECTOR_GUARD, timeoutSeconds: is.number }),
   spValidator: WEBHOOK_PROPS,
   policyValidator: WEBHOOK_PROPS,
+  networkValidator: NETWORK_VALIDATOR,
+  cniPlugin: lazy(() => instanceOf(LinkerdCni, 'LinkerdCni', 'new LinkerdCni(app, id, props)')),
+  controllerImage: is.string,
+  controllerGid: is.number,
+  enableEndpointSlices: is.boolean,
+  policyControllerProbeNetworks: arrayOf(is.string),
+  kubeApiServerPorts: arrayOf(is.number),
   controllerTracing: struct<ControllerTracing>({ enabled: is.boolean, collectorEndpoint: is.string }, 'a ControllerTracing ({ enabled, collectorEndpoint })'),
 }, 'a LinkerdControlPlaneProps', 'pass props with at least identity: { trustAnchors, issuer }'));

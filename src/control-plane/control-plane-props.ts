@@ -1,8 +1,11 @@
 import { Duration } from 'cdk8s';
 import type { Toleration } from 'kubernetes-types/core/v1';
+import type { LinkerdCni } from '../cni/linkerd-cni';
 import { KeyMaterial, LinkerdIdentityProps, WebhookTls } from '../identity';
+import type { LabelSelectorJson } from '../policy/label-selector';
 import { ContainerResources, ImagePullPolicy, LogFormat, ProxySettings } from '../proxy/proxy-spec';
 import { Heartbeat } from './heartbeat';
+import type { NetworkValidatorProps } from './network-validator';
 
 /** What admission does when a Linkerd webhook cannot be reached. */
 export enum WebhookFailurePolicy {
@@ -16,6 +19,14 @@ export enum WebhookFailurePolicy {
 export interface LinkerdWebhookProps {
   /** Serving certificate of the webhook. @default WebhookTls.generated() */
   readonly tls?: WebhookTls;
+  /**
+   * Namespaces whose requests the webhook receives; replaces the default selector as a whole
+   * (keep the `config.linkerd.io/admission-webhooks NotIn [disabled]` expression to keep the
+   * control plane's own namespace out).
+   * @default - namespaces not labelled `config.linkerd.io/admission-webhooks: disabled`; for the
+   * proxy injector, neither `kube-system` nor `cert-manager`
+   */
+  readonly namespaceSelector?: LabelSelectorJson;
 }
 
 export interface LinkerdProxyInjectorProps extends LinkerdWebhookProps {
@@ -114,10 +125,20 @@ export interface LinkerdControlPlaneProps {
   readonly webhookFailurePolicy?: WebhookFailurePolicy;
   /**
    * The linkerd2-cni plugin sets up traffic redirection, so pods get the network validator
-   * instead of the privileged proxy-init container.
-   * @default false
+   * instead of the privileged proxy-init container. Give the plugin as `cniPlugin` when this app
+   * installs it; without it a warning says it must be installed another way.
+   * @default false (true with `cniPlugin`)
    */
   readonly cni?: boolean;
+  /**
+   * The linkerd2-cni plugin this app installs. Implies `cni: true`, makes the control plane
+   * depend on it (applied after it), and fails the synth when the plugin's proxy ports, uid, gid
+   * or IPv6 setting differ from the mesh's.
+   * @default - none: with `cni: true` the plugin must be installed another way (a warning says so)
+   */
+  readonly cniPlugin?: LinkerdCni;
+  /** The network validator pods get instead of proxy-init in CNI mode. @default - see NetworkValidatorProps */
+  readonly networkValidator?: NetworkValidatorProps;
   /** Emit Prometheus Operator PodMonitors. @default - none */
   readonly podMonitors?: LinkerdPodMonitorProps;
   /** @default Heartbeat.daily() */
@@ -132,6 +153,32 @@ export interface LinkerdControlPlaneProps {
   readonly ipv6?: boolean;
   /** Registry prefix of the controller, proxy and debug images. @default 'cr.l5d.io/linkerd' */
   readonly registry?: string;
+  /**
+   * Repository of the controller image (destination, identity, proxy injector, policy
+   * controller, heartbeat), without tag, independent of `registry`.
+   * @default - `controller` under `registry`
+   */
+  readonly controllerImage?: string;
+  /** Group id the controller containers run as (`runAsGroup`). @default - none: the image's */
+  readonly controllerGid?: number;
+  /**
+   * Let the destination controller read and write EndpointSlices (`-enable-endpoint-slices`);
+   * off, it reads Endpoints and its ClusterRole loses the EndpointSlice rule.
+   * @default true
+   */
+  readonly enableEndpointSlices?: boolean;
+  /**
+   * Networks kubelet probes come from, which the policy controller authorizes on every Server
+   * (`--probe-networks`).
+   * @default ['0.0.0.0/0', '::/0']
+   */
+  readonly policyControllerProbeNetworks?: string[];
+  /**
+   * Ports of the Kubernetes API server. The control plane's own proxy-init skips them
+   * outbound, so controllers reach the API before their proxy is up.
+   * @default [443, 6443]
+   */
+  readonly kubeApiServerPorts?: number[];
   /** Image tag of the controller and proxy. @default 'edge-26.8.3' */
   readonly version?: string;
   /** @default ImagePullPolicy.IF_NOT_PRESENT */

@@ -130,7 +130,7 @@ export function controllerDeployment(ctx: ControlPlaneContext, spec: ControllerD
     runtimeClassName: v.runtimeClassName || undefined,
     tolerations: v.tolerations as PodSpec['tolerations'],
     nodeSelector: v.nodeSelector,
-    affinity: v.enablePodAntiAffinity ? antiAffinity(spec.component) : undefined,
+    affinity: v.enablePodAntiAffinity ? podAntiAffinity('linkerd.io/control-plane-component', spec.component) : undefined,
     automountServiceAccountToken: false,
     containers,
     initContainers: parts.initContainers,
@@ -174,12 +174,9 @@ export function controllerDeployment(ctx: ControlPlaneContext, spec: ControllerD
   });
 }
 
-/**
- * Upstream's pod anti-affinity (`partials/_affinity.tpl`): replicas of a component on different
- * nodes (required) and zones (preferred), pods told apart by the label `labelKey`.
- */
-export function antiAffinity(component: string, labelKey: string = 'linkerd.io/control-plane-component') {
-  const selector = { matchExpressions: [{ key: labelKey, operator: 'In', values: [component] }] };
+/** Anti-affinity on one label: required across nodes, preferred across zones (upstream's HA preset, also used by extensions). */
+export function podAntiAffinity(label: string, value: string): NonNullable<PodSpec['affinity']> {
+  const selector = { matchExpressions: [{ key: label, operator: 'In', values: [value] }] };
   return {
     podAntiAffinity: {
       preferredDuringSchedulingIgnoredDuringExecution: [{ podAffinityTerm: { labelSelector: selector, topologyKey: 'topology.kubernetes.io/zone' }, weight: 100 }],

@@ -84,6 +84,13 @@ export class LinkerdControlPlane extends Chart implements ILinkerdMesh {
     const values = resolveControlPlaneValues(this, this.controlPlaneNamespace, props);
     this._values = values;
     this._keys = { keyMaterial: props.keyMaterial, emitGeneratedPrivateKeys: props.emitGeneratedPrivateKeys };
+    if (props.cniPlugin) {
+      props.cniPlugin._checkAgreesWith(this, values);
+      this.addDependency(props.cniPlugin);
+    } else if (values.cniEnabled) {
+      process.emitWarning(`${this.node.path}: cni: true, but no cniPlugin: the linkerd2-cni plugin must be installed separately, before the control plane, with the mesh's proxy ports and uid`,
+        { code: 'CDK8S_LINKERD_CNI' });
+    }
     this.proxyBuilder = new ProxyBuilder(values);
     const ctx = controlPlaneContext(this, this.controlPlaneNamespace, values);
 

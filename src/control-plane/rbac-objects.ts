@@ -15,7 +15,9 @@ export function renderRbac(ctx: ControlPlaneContext): void {
         subjects: [{ kind: 'ServiceAccount', name: sa, namespace: ns }],
       });
 
-  clusterRole('destination', `linkerd-${ns}-destination`, 'destination', rbac.DESTINATION_RULES);
+  const destinationRules = ctx.values.enableEndpointSlices
+    ? rbac.DESTINATION_RULES : rbac.DESTINATION_RULES.filter((r) => !r.resources.includes('endpointslices'));
+  clusterRole('destination', `linkerd-${ns}-destination`, 'destination', destinationRules);
   binding('destination', 'ClusterRoleBinding', `linkerd-${ns}-destination`, 'destination', 'ClusterRole', `linkerd-${ns}-destination`, 'linkerd-destination');
   clusterRole('policy', 'linkerd-policy', 'destination', rbac.POLICY_RULES, true);
   binding('policy', 'ClusterRoleBinding', 'linkerd-destination-policy', 'destination', 'ClusterRole', 'linkerd-policy', 'linkerd-destination', true);

@@ -2,7 +2,9 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { LinkerdConfigError } from '../errors';
 import { goDurationText } from '../go-duration';
-import { resourceValues } from '../proxy/proxy-spec';
+import { renderLabelSelector } from '../policy/label-selector';
+import { prune } from '../proxy/proxy-builder';
+import { cidrList, resourceValues } from '../proxy/proxy-spec';
 import * as check from '../validate';
 import { LinkerdControlPlaneProps } from './control-plane-props';
 import { Heartbeat } from './heartbeat';
@@ -14,6 +16,12 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
   // What shapes the proxies is resolved by the function meshing outside a control plane uses too.
   const values = resolveMeshValues(scope, props);
   const trustDomain = values.identityTrustDomain;
+  if (props.cniPlugin) {
+    if (props.cni === false) {
+      throw new LinkerdConfigError(scope, 'cni', 'is false, but a cniPlugin is given', 'leave cni unset (the plugin implies it), or drop cniPlugin');
+    }
+    values.cniEnabled = true;
+  }
   if (props.imagePullSecrets !== undefined) {
     values.imagePullSecrets = props.imagePullSecrets.map((name, i) => ({ name: check.dnsSubdomain(scope, `imagePullSecrets[${i}]`, name) }));
   }
@@ -95,6 +103,7 @@ export function resolveControlPlaneValues(scope: IConstruct, namespace: string, 
     }
   }
   applyControllerTracing(scope, values, props.controllerTracing);
+  applyControllerProps(scope, values, props);
   if (props.proxyInjector?.timeoutSeconds !== undefined) {
     const t = props.proxyInjector.timeoutSeconds;
     if (!Number.isInteger(t) || t < 1 || t > 30) {
@@ -146,4 +155,28 @@ function controlPlaneLabels(scope: IConstruct, field: string, map: Record<string
     }
   }
   return labels;
+}
+
+/** Controller image and group, EndpointSlices, probe networks, API server ports and webhook selectors. */
+function applyControllerProps(scope: IConstruct, values: LinkerdValues, props: LinkerdControlPlaneProps): void {
+  if (props.controllerImage !== undefined) values.controllerImage = check.imageName(scope, 'controllerImage', props.controllerImage);
+  if (props.controllerGid !== undefined) values.controllerGID = check.nonNegativeInteger(scope, 'controllerGid', props.controllerGid);
+  if (props.enableEndpointSlices !== undefined) values.enableEndpointSlices = props.enableEndpointSlices;
+  if (props.policyControllerProbeNetworks !== undefined) {
+    cidrList(scope, 'policyControllerProbeNetworks', props.policyControllerProbeNetworks);
+    values.policyController.probeNetworks = [...props.policyControllerProbeNetworks];
+  }
+  if (props.kubeApiServerPorts !== undefined) {
+    if (props.kubeApiServerPorts.length === 0) {
+      throw new LinkerdConfigError(scope, 'kubeApiServerPorts', 'the list is empty', 'list the API server ports, e.g. [443, 6443], or leave it unset');
+    }
+    values.proxyInit.kubeAPIServerPorts = props.kubeApiServerPorts.map((p, i) => check.port(scope, `kubeApiServerPorts[${i}]`, p)).join(',');
+  }
+  const webhooks: Array<[keyof LinkerdControlPlaneProps & ('proxyInjector' | 'spValidator' | 'policyValidator'), 'proxyInjector' | 'profileValidator' | 'policyValidator']> = [
+    ['proxyInjector', 'proxyInjector'], ['spValidator', 'profileValidator'], ['policyValidator', 'policyValidator'],
+  ];
+  for (const [prop, key] of webhooks) {
+    const selector = props[prop]?.namespaceSelector;
+    if (selector !== undefined) values[key].namespaceSelector = prune(renderLabelSelector(scope, `${prop}.namespaceSelector`, selector));
+  }
 }

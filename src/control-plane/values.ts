@@ -5,6 +5,7 @@ import { cidrList, ImagePullPolicy, ProxySettings } from '../proxy/proxy-spec';
 import * as check from '../validate';
 import { LINKERD_VERSION } from '../version';
 import { applyHighAvailability } from './high-availability';
+import { applyNetworkValidator, NetworkValidatorProps } from './network-validator';
 
 /**
  * The chart-shaped values tree of a Linkerd control plane.
@@ -397,8 +398,8 @@ export interface MeshValuesProps {
   readonly clusterDomain?: string;
   /** @default 10.0.0.0/8, 100.64.0.0/10, 172.16.0.0/12, 192.168.0.0/16, fd00::/8 */
   readonly clusterNetworks?: string[];
-  /** Only the trust domain is read here. @default - trust domain = cluster domain */
-  readonly identity?: { readonly trustDomain?: string };
+  /** Only the trust domain and token projection are read here. @default - trust domain = cluster domain */
+  readonly identity?: MeshIdentityProps;
   /** @default false */
   readonly ipv6?: boolean;
   /** @default false */
@@ -411,6 +412,21 @@ export interface MeshValuesProps {
   readonly imagePullPolicy?: ImagePullPolicy;
   /** @default - upstream's */
   readonly proxy?: ProxySettings;
+  /** The CNI-mode network validator every injected pod gets. @default - see NetworkValidatorProps */
+  readonly networkValidator?: NetworkValidatorProps;
+}
+
+/** The identity settings that shape injected proxies. */
+export interface MeshIdentityProps {
+  /** Trust domain of workload identities. @default - the cluster domain */
+  readonly trustDomain?: string;
+  /**
+   * Proxies authenticate to the identity controller with a projected, audience-bound token
+   * (`linkerd-identity-token` volume). Off, they use the pod's automounted ServiceAccount token,
+   * so a pod with `automountServiceAccountToken: false` cannot be meshed.
+   * @default true
+   */
+  readonly serviceAccountTokenProjection?: boolean;
 }
 
 /**
@@ -440,7 +456,9 @@ export function resolveMeshValues(scope: IConstruct, props: MeshValuesProps): Li
   if (props.imagePullPolicy !== undefined) {
     values.imagePullPolicy = check.oneOf(scope, 'imagePullPolicy', props.imagePullPolicy, Object.values(ImagePullPolicy));
   }
+  if (props.identity?.serviceAccountTokenProjection !== undefined) values.identity.serviceAccountTokenProjection = props.identity.serviceAccountTokenProjection;
   if (props.proxy) applyProxySettings(scope, 'proxy', values, props.proxy, presetOrigin(values));
+  if (props.networkValidator) applyNetworkValidator(scope, values, props.networkValidator);
   return values;
 }
 

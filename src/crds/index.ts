@@ -7,6 +7,7 @@ export * from './external-workload';
 export * from './gateway-api';
 export * from './http-local-rate-limit-policy';
 export * from './http-route';
+export * from './link';
 export * from './meshtls-authentication';
 export * from './network-authentication';
 export * from './server';

@@ -2,7 +2,7 @@ import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SynthChecks } from '../gitops/synth-checks';
 import { AUTHORIZATION_POLICY_CRD } from './authorization-policy';
-import { CrdDefinition, crdName, CrdNames, CrdVersion, PrinterColumn } from './definition';
+import { CrdDefinition, CrdNames, PrinterColumn } from './definition';
 import { EGRESS_NETWORK_CRD } from './egress-network';
 import { EXTERNAL_WORKLOAD_CRD } from './external-workload';
 import { GatewayApiCrds } from './gateway-api';
@@ -10,6 +10,7 @@ import { HTTP_LOCAL_RATE_LIMIT_POLICY_CRD } from './http-local-rate-limit-policy
 import { HTTP_ROUTE_CRD } from './http-route';
 import { MESHTLS_AUTHENTICATION_CRD } from './meshtls-authentication';
 import { NETWORK_AUTHENTICATION_CRD } from './network-authentication';
+import { renderCrd } from './render';
 import { JSONSchemaProps } from './schema';
 import { SERVER_CRD } from './server';
 import { SERVER_AUTHORIZATION_CRD } from './server-authorization';
@@ -18,7 +19,6 @@ import { LinkerdConfigError } from '../errors';
 import { cloneJson } from '../json-clone';
 import { guardProps, instanceOf, is, recordOf, struct } from '../guards';
 import { dnsLabel } from '../validate';
-import { CREATED_BY } from '../version';
 
 /** Every CRD of the linkerd-crds chart, in the order the upstream chart renders them. */
 export const LINKERD_CRDS: readonly CrdDefinition[] = [
@@ -138,39 +138,7 @@ function renderAll(controlPlaneNamespace: string, gatewayApi?: GatewayApiCrds): 
   // A deep copy: the definitions share schema fragments, and callers may edit what they get.
   return cloneJson([
     // The chart renders the bundled Gateway API CRDs first.
-    ...(gatewayApi?.definitions ?? []).map((definition) => renderCrd(definition, controlPlaneNamespace, gatewayApi!.annotations())),
-    ...LINKERD_CRDS.map((definition) => renderCrd(definition, controlPlaneNamespace)),
+    ...(gatewayApi?.definitions ?? []).map((definition) => renderCrd(definition, { [CONTROL_PLANE_NS_LABEL]: controlPlaneNamespace }, gatewayApi!.annotations())),
+    ...LINKERD_CRDS.map((definition) => renderCrd(definition, { [CONTROL_PLANE_NS_LABEL]: controlPlaneNamespace })),
   ]);
-}
-
-function renderCrd(definition: CrdDefinition, controlPlaneNamespace: string, annotations: Record<string, string> = {}): CrdManifest {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: {
-      name: crdName(definition),
-      labels: { [CONTROL_PLANE_NS_LABEL]: controlPlaneNamespace },
-      annotations: { ...annotations, 'linkerd.io/created-by': CREATED_BY },
-    },
-    spec: {
-      group: definition.group,
-      names: definition.names,
-      scope: definition.scope,
-      versions: definition.versions.map(renderVersion),
-    },
-  };
-}
-
-function renderVersion(version: CrdVersion): CrdVersionManifest {
-  const manifest: CrdVersionManifest = {
-    name: version.name,
-    served: version.served ?? true,
-    storage: version.storage,
-    deprecated: version.deprecated,
-    deprecationWarning: version.deprecationWarning,
-    schema: { openAPIV3Schema: version.schema },
-    additionalPrinterColumns: version.printerColumns?.length ? version.printerColumns : undefined,
-    subresources: version.statusSubresource ? { status: {} } : undefined,
-  };
-  return Object.fromEntries(Object.entries(manifest).filter(([, v]) => v !== undefined)) as CrdVersionManifest;
 }

@@ -43,6 +43,7 @@ export const LINKERD_IDENTITY_PROPS: Guard = lazy(() => struct<LinkerdIdentityPr
   trustDomain: is.string,
   issuanceLifetime: is.duration,
   clockSkewAllowance: is.duration,
+  serviceAccountTokenProjection: is.boolean,
 }, 'a LinkerdIdentityProps', 'pass identity: { trustAnchors, issuer }, e.g. { trustAnchors: TrustAnchors.generated(), issuer: IssuerCertificate.generated() }'));
 
 export const SEED_KEY_MATERIAL_PROPS: Guard = struct<SeedKeyMaterialProps>({

@@ -153,7 +153,8 @@ export abstract class IssuerCertificate {
    * identity.linkerd.cluster.local issuer.crt issuer.key --profile intermediate-ca
    * --not-after 8760h --no-password --insecure --ca ca.crt --ca-key ca.key`. It must be an
    * ECDSA P-256 CA with pathLen 0 (or none), signed by one of the trust anchors with
-   * ECDSA-SHA256, and must end no later than that anchor.
+   * ECDSA-SHA256. An issuer that ends after its anchor is accepted, as Linkerd accepts it
+   * (workload certificates end no later than the anchor anyway), with warning L5D113.
    */
   public static fromPem(props: CertificateAndKeyPem): IssuerCertificate {
     return new PemIssuerCertificate(props);
@@ -267,13 +268,8 @@ function validateIssuer(
   if (issuer.signatureAlgorithm === 'SHA256-RSA' && (chain[0].keyType !== 'rsa')) {
     throw new LinkerdConfigError(scope, certField, `${name} is signed with SHA256-RSA but its signer is not an RSA key`, reissue);
   }
-  for (const above of chain) {
-    if (issuer.notAfter.getTime() > above.notAfter.getTime()) {
-      throw new LinkerdConfigError(scope, certField,
-        `${name} is valid until ${issuer.notAfter.toISOString()}, after ${above.subject}, which ends ${above.notAfter.toISOString()}`,
-        'issue the issuer with a validity that ends no later than the trust anchor');
-    }
-  }
+  // An issuer outliving its anchor is a valid chain to Linkerd (workload certificates are cut at
+  // the earliest expiry in the chain); check L5D113 warns about it, in synth and in `check` alike.
   const below = chain.length; // the issuer and the intermediates under the anchor
   if (anchor.pathLen !== undefined && anchor.pathLen < below) {
     throw new LinkerdConfigError(scope, certField,

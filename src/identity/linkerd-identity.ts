@@ -42,6 +42,13 @@ export interface LinkerdIdentityProps {
   readonly externalCA?: boolean;
   /** Trust domain of workload identities. @default - the cluster domain */
   readonly trustDomain?: string;
+  /**
+   * Proxies authenticate to the identity controller with a projected, audience-bound token
+   * (`identity.serviceAccountTokenProjection`). Off, they use the pod's automounted
+   * ServiceAccount token, and a pod with `automountServiceAccountToken: false` cannot be meshed.
+   * @default true
+   */
+  readonly serviceAccountTokenProjection?: boolean;
   /** Lifetime of workload certificates. @default Duration.hours(24) */
   readonly issuanceLifetime?: Duration;
   /** Clock skew tolerated when issuing. @default Duration.seconds(20) */

@@ -1,3 +1,3 @@
-export type { InstalledControlPlaneProps } from './installed-control-plane';
+export type { InstalledControlPlaneProps, InstalledIdentityProps } from './installed-control-plane';
 export * from './mesh';
 export * from './pod-template';

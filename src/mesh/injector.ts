@@ -8,6 +8,7 @@ import {
   PodSetting, proxySettingRow, SettingAnnotation,
 } from '../proxy/proxy-settings';
 import { PodTemplateRef } from './pod-template';
+import { isInjectedContainer } from './uninject';
 
 /**
  * Static injection: what the proxy injector (and `linkerd inject --manual`) does to one pod,
@@ -17,28 +18,70 @@ import { PodTemplateRef } from './pod-template';
 
 const SERVICE_ACCOUNT_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-/** Why the injector would leave this pod alone, or undefined when it injects it (report.go `Injectable`). */
-export function skipReason(pod: PodTemplateRef, values?: LinkerdValues): string | undefined {
-  const spec = pod.spec as PodSpec;
+/** Why meshing leaves this pod alone by its own choice (`linkerd.io/inject: disabled`), or undefined. */
+export function optOutReason(pod: PodTemplateRef): string | undefined {
   if (pod.metadata.annotations?.[INJECT_ANNOTATION] === 'disabled') return `it is annotated ${INJECT_ANNOTATION}: disabled`;
-  if (hasExistingSidecar(spec)) {
-    return 'it already has a proxy (a linkerd-proxy or istio-proxy container, or a linkerd-init or istio-init init container)';
+  return undefined;
+}
+
+/** A pod `linkerd inject` refuses to inject (and exits 1 for): where, why, and how to fix it. */
+export interface InjectRefusalReason {
+  /** JSON path of the offending field, e.g. `spec.template.spec.hostNetwork`. */
+  readonly field: string;
+  readonly reason: string;
+  readonly fix: string;
+}
+
+const SKIP_FIX = 'or pass onRefusal: InjectRefusal.SKIP to leave the workload unmeshed';
+
+/**
+ * Why `linkerd inject` would refuse this pod once un-injected (report.go `ThrowInjectError`):
+ * host networking, a proxy other than Linkerd's, or no token the proxy could authenticate with.
+ * The containers an earlier injection added do not count: un-injection removes them.
+ */
+export function refusalReason(pod: PodTemplateRef, tokenProjection: boolean): InjectRefusalReason | undefined {
+  const spec = pod.spec as PodSpec;
+  const at = (field: string) => `${pod.path ? `${pod.path}.` : ''}spec.${field}`;
+  if (spec.hostNetwork === true) {
+    return {
+      field: at('hostNetwork'),
+      reason: 'the pod uses the host network, where the proxy cannot take over its traffic; linkerd inject refuses it',
+      fix: `run the pod without hostNetwork, ${SKIP_FIX}`,
+    };
   }
-  if (spec.hostNetwork === true) return 'it uses the host network (hostNetwork: true)';
-  if (values && spec.automountServiceAccountToken === false && !values.identity.serviceAccountTokenProjection) {
-    return 'automountServiceAccountToken is false and the mesh does not project service account tokens';
+  const sidecar = existingSidecar(spec);
+  if (sidecar) {
+    return {
+      field: at(`${sidecar.list}[name=${sidecar.name}]`),
+      reason: `the pod already runs a proxy (${sidecar.name}${sidecar.image ? `, image ${sidecar.image}` : ''}); linkerd inject refuses it`,
+      fix: `remove the other mesh's sidecar, ${SKIP_FIX}`,
+    };
+  }
+  if (spec.automountServiceAccountToken === false && !tokenProjection) {
+    return {
+      field: at('automountServiceAccountToken'),
+      reason: 'the pod does not mount its ServiceAccount token, which the proxy authenticates with while identity.serviceAccountTokenProjection is off; linkerd inject refuses it',
+      fix: `remove automountServiceAccountToken: false, turn identity.serviceAccountTokenProjection on, ${SKIP_FIX}`,
+    };
   }
   return undefined;
 }
 
-/** `HasExistingSidecars` (pkg/healthcheck/sidecar.go). */
-function hasExistingSidecar(spec: PodSpec): boolean {
-  const any = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
-  const proxy = any.some((c) => c.name === 'linkerd-proxy' || c.name === 'istio-proxy'
-    || (c.image ?? '').startsWith('cr.l5d.io/linkerd/proxy:') || (c.image ?? '').startsWith('gcr.io/istio-release/proxyv2:'));
-  const init = (spec.initContainers ?? []).some((c) => c.name === 'linkerd-init' || c.name === 'istio-init'
-    || (c.image ?? '').startsWith('cr.l5d.io/linkerd/proxy-init:') || (c.image ?? '').startsWith('gcr.io/istio-release/proxy_init:'));
-  return proxy || init;
+/** `HasExistingSidecars` (pkg/healthcheck/sidecar.go): the first container that is a proxy, after un-injection. */
+function existingSidecar(spec: PodSpec): { list: string; name: string; image?: string } | undefined {
+  const lists: Array<[string, Container[] | undefined]> = [['initContainers', spec.initContainers], ['containers', spec.containers]];
+  for (const [list, containers] of lists) {
+    for (const c of containers ?? []) {
+      if (isInjectedContainer(c.name)) continue;
+      const image = c.image ?? '';
+      const proxy = c.name === 'linkerd-proxy' || c.name === 'istio-proxy'
+        || image.startsWith('cr.l5d.io/linkerd/proxy:') || image.startsWith('gcr.io/istio-release/proxyv2:');
+      const init = list === 'initContainers' && (c.name === 'linkerd-init' || c.name === 'istio-init'
+        || image.startsWith('cr.l5d.io/linkerd/proxy-init:') || image.startsWith('gcr.io/istio-release/proxy_init:'));
+      if (proxy || init) return { list, name: c.name, image: c.image };
+    }
+  }
+  return undefined;
 }
 
 /** Integer HTTP probe port of a probe; named ports are the container's own ports already. */
@@ -98,6 +141,11 @@ export interface StaticInjection {
   readonly settings: readonly SettingAnnotation[];
   /** Annotations of the pod's Namespace, as rendered, and how to name it in errors. */
   readonly namespace?: { readonly annotations: Record<string, string>; readonly description: string };
+  /**
+   * The pod carried an earlier injection: its config annotations record that injection's
+   * settings, so the settings given now replace them instead of conflicting.
+   */
+  readonly reinjected?: boolean;
 }
 
 /** Fails on an annotation value the injector would ignore. */
@@ -123,7 +171,7 @@ export function injectStatically(input: StaticInjection): void {
   const settings = new Map<string, PodSetting>();
   const written: Record<string, string> = {};
   for (const s of input.settings) {
-    if (own[s.key] !== undefined && own[s.key] !== s.text) {
+    if (own[s.key] !== undefined && own[s.key] !== s.text && !input.reinjected) {
       throw new LinkerdConfigError(scope, `proxy.${s.row.prop}`, `conflicts with the annotation ${s.key}: ${JSON.stringify(own[s.key])} on the pod template`,
         'remove the annotation or the setting');
     }

@@ -1,6 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { SynthChecks } from '../gitops/synth-checks';
-import { LinkerdValues, MeshValuesProps, resolveMeshValues } from '../control-plane/values';
+import { LinkerdValues, MeshIdentityProps, MeshValuesProps, resolveMeshValues } from '../control-plane/values';
 import { KeyMaterial, TrustAnchors } from '../identity';
 import { cloneJson } from '../json-clone';
 import { INSTALLED_CONTROL_PLANE_PROPS } from '../control-plane/control-plane-guards';
@@ -22,9 +22,15 @@ export interface InstalledControlPlaneProps extends MeshValuesProps {
    * and its trust domain.
    * @default - no anchors: webhook mode only
    */
-  readonly identity?: { readonly trustAnchors?: TrustAnchors; readonly trustDomain?: string };
+  readonly identity?: InstalledIdentityProps;
   /** Key material `TrustAnchors.generated()` derives the anchors from. @default - none */
   readonly keyMaterial?: KeyMaterial;
+}
+
+/** The identity settings of a control plane installed elsewhere that shape proxies. */
+export interface InstalledIdentityProps extends MeshIdentityProps {
+  /** The trust anchors, which static injection inlines into every proxy. @default - none: webhook mode only */
+  readonly trustAnchors?: TrustAnchors;
 }
 
 /** A control plane this app does not synthesize, known by the props it was installed with. */

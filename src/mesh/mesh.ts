@@ -19,6 +19,21 @@ export enum MeshMode {
   STATIC = 'static',
 }
 
+/**
+ * What meshing does with a workload `linkerd inject` refuses: one on the host network, one that
+ * already runs another mesh's proxy, or one with `automountServiceAccountToken: false` while
+ * token projection is off.
+ */
+export enum InjectRefusal {
+  /** Fail the synth, naming the workload, the field and the fix, as `linkerd inject` exits 1. */
+  FAIL = 'fail',
+  /**
+   * Leave the workload as it is, unmeshed, with a warning (and `skipReason`), as the proxy
+   * injector skips such pods at admission.
+   */
+  SKIP = 'skip',
+}
+
 /** Options of `meshNamespace`. */
 export interface MeshNamespaceOptions {
   /**
@@ -40,6 +55,8 @@ export interface MeshWorkloadOptions {
    * @default - the namespace's or the mesh-wide defaults
    */
   readonly proxy?: ProxySettings;
+  /** A workload the injector would refuse fails the synth, or is left unmeshed. @default InjectRefusal.FAIL */
+  readonly onRefusal?: InjectRefusal;
 }
 
 /**
@@ -63,8 +80,14 @@ export interface ILinkerdMesh extends IConstruct {
    * or any ApiObject with a pod template (`spec.template`, a CronJob's
    * `spec.jobTemplate.spec.template`, or a Pod's own spec), including `Include`d YAML and
    * objects of other cdk8s-plus versions. The pod is read when the object is rendered, so
-   * containers added later are seen. A workload annotated `linkerd.io/inject: disabled`, or
-   * already carrying a proxy, is left alone, with a warning.
+   * containers added later are seen.
+   *
+   * As with `linkerd inject`, a workload that already carries Linkerd's proxy is un-injected
+   * first and injected again with the current settings (which replace the config annotations of
+   * the earlier injection), and a workload without `metadata.namespace` is meshed (its pods are
+   * labelled with an empty `linkerd.io/workload-ns`). A workload annotated
+   * `linkerd.io/inject: disabled` is left alone, with a warning; one the injector refuses fails
+   * the synth unless `onRefusal` says to skip it.
    */
   meshWorkload(workload: IConstruct, options?: MeshWorkloadOptions): WorkloadMesh;
 }
@@ -80,8 +103,8 @@ export abstract class MeshedObject {
   ) {}
 
   /**
-   * Why the object was left as it is (an explicit opt-out, an existing proxy, host
-   * networking), or undefined when it is meshed. Renders the object to find out.
+   * Why the object was left as it is (an explicit opt-out, or a refusal skipped with
+   * `InjectRefusal.SKIP`), or undefined when it is meshed. Renders the object to find out.
    */
   public get skipReason(): string | undefined {
     this.apiObject.toJson();

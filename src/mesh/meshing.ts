@@ -9,11 +9,12 @@ import { CombinationLevel, checkProxyCombinations, OriginTracker, ValueOrigin } 
 import {
   applyPodSettings, INJECT_ANNOTATION, InjectionState, KNOWN_ANNOTATIONS, PodSetting, proxySettingAnnotations, SettingAnnotation,
 } from '../proxy/proxy-settings';
-import { injectStatically, skipReason } from './injector';
-import { ILinkerdMesh, MeshMode, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from './mesh';
+import { injectStatically, optOutReason, refusalReason } from './injector';
+import { ILinkerdMesh, InjectRefusal, MeshMode, MeshNamespaceOptions, MeshWorkloadOptions, NamespaceMesh, WorkloadMesh } from './mesh';
 import { INJECTABLE_KINDS, locatePodTemplate } from './pod-template';
 import { addRenderTransform, renderShared } from './render-hook';
 import { passIndex } from './render-pass';
+import { uninject, wasInjected } from './uninject';
 
 /**
  * The two meshing operations behind `ILinkerdMesh.meshNamespace` and `meshWorkload`, shared by
@@ -25,7 +26,8 @@ const MESHED = new WeakSet<ApiObject>();
 const NAMESPACE_OPTIONS = struct<MeshNamespaceOptions>({ proxy: is.object }, 'a MeshNamespaceOptions ({ proxy })');
 const WORKLOAD_OPTIONS = struct<MeshWorkloadOptions>({
   mode: enumOf('MeshMode', MeshMode as unknown as Record<string, string>), proxy: is.object,
-}, 'a MeshWorkloadOptions ({ mode, proxy })');
+  onRefusal: enumOf('InjectRefusal', InjectRefusal as unknown as Record<string, string>),
+}, 'a MeshWorkloadOptions ({ mode, proxy, onRefusal })');
 
 /** Fails unless the first argument of a meshing call is a construct, naming the mesh. */
 function guardTarget(mesh: ILinkerdMesh | undefined, what: string, target: unknown): void {
@@ -48,12 +50,15 @@ function claim(scope: IConstruct, obj: ApiObject): void {
   MESHED.add(obj);
 }
 
-/** Adds annotations to a pod template or namespace, failing where the object already says otherwise. */
-function annotate(scope: IConstruct, metadata: Record<string, any>, add: Record<string, string>, where: string, props: Record<string, string>): void {
+/**
+ * Adds annotations to a pod template or namespace, failing where the object already says
+ * otherwise (unless `replace`: the annotations of an earlier injection give way to the settings).
+ */
+function annotate(scope: IConstruct, metadata: Record<string, any>, add: Record<string, string>, where: string, props: Record<string, string>, replace = false): void {
   const annotations: Record<string, string> = metadata.annotations ??= {};
   for (const [key, text] of Object.entries(add)) {
     const existing = annotations[key];
-    if (existing !== undefined && existing !== text) {
+    if (existing !== undefined && existing !== text && !replace) {
       throw new LinkerdConfigError(scope, props[key] ?? key, `conflicts with the annotation ${key}: ${JSON.stringify(existing)} on ${where}`,
         'remove the annotation or the setting');
     }
@@ -130,6 +135,10 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
     throw new LinkerdConfigError(workload, 'mode', `static injection of a ${obj.kind} is not supported: linkerd inject handles ${[...INJECTABLE_KINDS].join(', ')}`,
       'use MeshMode.WEBHOOK, which meshes the pods this object creates');
   }
+  const onRefusal = options.onRefusal ?? InjectRefusal.FAIL;
+  if (!Object.values(InjectRefusal).includes(onRefusal)) {
+    throw new LinkerdConfigError(workload, 'onRefusal', `${JSON.stringify(onRefusal)} is not a refusal policy`, 'use InjectRefusal.FAIL or InjectRefusal.SKIP');
+  }
   const settings = proxySettingAnnotations(workload, 'proxy', options.proxy ?? {}, 'workload');
   if (settings.some((s) => s.row.prop.startsWith('tracing.')) && !(valuesOf(mesh).proxy.tracing as { enabled?: boolean } | undefined)?.enabled) {
     throw new LinkerdConfigError(workload, 'proxy.tracing', `has no effect: proxy tracing is off in ${mesh.node.path}, and a workload cannot turn it on`,
@@ -141,6 +150,8 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
     throw new LinkerdConfigError(workload, 'mode', `static injection needs the trust anchors of the mesh, and ${mesh.node.path} has none`,
       'give identity.trustAnchors to LinkerdControlPlane.fromInstalled, or use MeshMode.WEBHOOK');
   }
+  const tokenProjection = meshValues.identity.serviceAccountTokenProjection;
+  const xtablesVolume = meshValues.proxyInit.xtMountPath.name;
   const controlPlaneNamespace = mesh.controlPlaneNamespace;
   claim(workload, obj);
   const result = new WorkloadMesh(obj, mode);
@@ -151,10 +162,17 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
       throw new LinkerdConfigError(workload, 'workload', `${obj.kind} ${obj.name} has no pod template`,
         'mesh a Pod or an object with spec.template (or a CronJob\'s spec.jobTemplate.spec.template)');
     }
-    const skip = skipReason(pod, values);
+    const optOut = optOutReason(pod);
+    const refusal = optOut ? undefined : refusalReason(pod, tokenProjection);
+    if (refusal && onRefusal === InjectRefusal.FAIL) throw new LinkerdConfigError(workload, refusal.field, refusal.reason, refusal.fix);
+    const skip = optOut ?? (refusal && `${refusal.field}: ${refusal.reason}`);
     result._skipped(skip);
     if (skip) return json;
-    const ns = json.metadata?.namespace as string | undefined;
+    // As `linkerd inject` does, static injection starts from the bare workload; in webhook mode
+    // only an earlier injection is removed, and the pod's own metadata stays as written.
+    const reinjected = mode === MeshMode.STATIC || wasInjected(pod) ? uninject(pod, xtablesVolume) : false;
+    // Without a namespace the workload lands where it is applied.
+    const ns = (json.metadata?.namespace as string | undefined) || undefined;
     // Static injection reads the Namespace object's annotations, as the injector would; webhook
     // mode does not look the namespace up (a search of the whole app per workload).
     const nsAnnotations = mode === MeshMode.STATIC && ns !== undefined ? namespaceAnnotations(workload, ns) : undefined;
@@ -168,14 +186,11 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
       const { annotations, props } = asMap(settings);
       // A pod already enabled on its own keeps its own value; ingress mode is the setting's.
       annotations[INJECT_ANNOTATION] ??= pod.metadata.annotations?.[INJECT_ANNOTATION] ?? 'enabled';
-      annotate(workload, pod.metadata, annotations, `the pod template of ${obj.kind} ${obj.name}`, props);
+      annotate(workload, pod.metadata, annotations, `the pod template of ${obj.kind} ${obj.name}`, props, reinjected);
       return json;
     }
-    const namespace = json.metadata?.namespace;
-    if (!namespace) {
-      throw new LinkerdConfigError(workload, 'metadata.namespace', 'is not set, and static injection labels the pod with its namespace',
-        'set the namespace of the object or of its chart');
-    }
+    // Without a namespace the workload lands where it is applied; the pods say so with an empty label, as upstream's.
+    const namespace: string = json.metadata?.namespace ?? '';
     injectStatically({
       scope: workload,
       values: cloneJson(values!),
@@ -186,6 +201,7 @@ export function meshWorkload(mesh: ILinkerdMesh, workload: IConstruct, options: 
       pod,
       settings,
       namespace: nsAnnotations,
+      reinjected,
     });
     return json;
   });

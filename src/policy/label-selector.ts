@@ -53,32 +53,41 @@ export class PodSelector {
    */
   public render(scope: IConstruct | string, field: string): LabelSelectorJson {
     if (this.selectsAll) return {};
-    guardProps(scope, field, this.selector, SELECTOR);
-    const labels = this.selector.matchLabels ?? {};
-    for (const [k, v] of Object.entries(labels)) {
-      check.labelKey(scope, `${field}.matchLabels`, k);
-      check.labelValue(scope, `${field}.matchLabels[${JSON.stringify(k)}]`, v);
-    }
-    const expressions = this.selector.matchExpressions ?? [];
-    expressions.forEach((e, i) => {
-      check.labelKey(scope, `${field}.matchExpressions[${i}].key`, e.key);
-      check.oneOf(scope, `${field}.matchExpressions[${i}].operator`, e.operator, Object.values(LabelSelectorOperator));
-      const needsValues = e.operator === LabelSelectorOperator.IN || e.operator === LabelSelectorOperator.NOT_IN;
-      if (needsValues !== ((e.values ?? []).length > 0)) {
-        throw new LinkerdConfigError(scope, `${field}.matchExpressions[${i}].values`,
-          needsValues ? `${e.operator} needs values` : `${e.operator} takes no values`,
-          needsValues ? 'list at least one value' : 'leave values unset');
-      }
-    });
-    if (Object.keys(labels).length === 0 && expressions.length === 0) {
+    guardProps(scope, field, this.selector, LABEL_SELECTOR_GUARD);
+    const rendered = renderLabelSelector(scope, field, this.selector);
+    if (selectorIsEmpty(rendered)) {
       throw new LinkerdConfigError(scope, field, 'the selector is empty, so it would select every pod of the namespace',
         'give at least one label, or use PodSelector.all() if every pod is meant');
     }
-    return {
-      matchLabels: Object.keys(labels).length > 0 ? sortedRecord(labels) : undefined,
-      matchExpressions: expressions.length > 0 ? expressions.map((e) => ({ key: e.key, operator: e.operator, values: e.values })) : undefined,
-    };
+    return rendered;
   }
+}
+
+/**
+ * A label selector as Kubernetes JSON, validated: label keys and values, operators and their
+ * values. Empty parts are left out; an empty selector (which selects everything) is allowed.
+ */
+export function renderLabelSelector(scope: IConstruct | string, field: string, selector: LabelSelectorJson): LabelSelectorJson {
+  const labels = selector.matchLabels ?? {};
+  for (const [k, v] of Object.entries(labels)) {
+    check.labelKey(scope, `${field}.matchLabels`, k);
+    check.labelValue(scope, `${field}.matchLabels[${JSON.stringify(k)}]`, v);
+  }
+  const expressions = selector.matchExpressions ?? [];
+  expressions.forEach((e, i) => {
+    check.labelKey(scope, `${field}.matchExpressions[${i}].key`, e.key);
+    check.oneOf(scope, `${field}.matchExpressions[${i}].operator`, e.operator, Object.values(LabelSelectorOperator));
+    const needsValues = e.operator === LabelSelectorOperator.IN || e.operator === LabelSelectorOperator.NOT_IN;
+    if (needsValues !== ((e.values ?? []).length > 0)) {
+      throw new LinkerdConfigError(scope, `${field}.matchExpressions[${i}].values`,
+        needsValues ? `${e.operator} needs values` : `${e.operator} takes no values`,
+        needsValues ? 'list at least one value' : 'leave values unset');
+    }
+  });
+  return {
+    matchLabels: Object.keys(labels).length > 0 ? sortedRecord(labels) : undefined,
+    matchExpressions: expressions.length > 0 ? expressions.map((e) => ({ key: e.key, operator: e.operator, values: e.values ? [...e.values] : undefined })) : undefined,
+  };
 }
 
 /** True when the labels satisfy the selector; an empty or absent selector matches everything. */
@@ -110,7 +119,8 @@ function copy<T>(value: T): T {
   return value === undefined || value === null || typeof value !== 'object' ? value : JSON.parse(JSON.stringify(value));
 }
 
-const SELECTOR: Guard = struct<LabelSelectorJson>({
+/** Runtime guard of a label selector's shape (its content is checked where it is rendered). */
+export const LABEL_SELECTOR_GUARD: Guard = struct<LabelSelectorJson>({
   matchLabels: recordOf(is.string),
   matchExpressions: arrayOf(struct<LabelSelectorExpression>({
     key: required(is.string),

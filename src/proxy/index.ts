@@ -1,3 +1,4 @@
+export * from './port-range';
 export * from './proxy-builder';
 export * from './proxy-settings';
 export * from './proxy-spec';

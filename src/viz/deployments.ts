@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApiObject } from 'cdk8s';
 import type { Container, PodSpec, Volume, VolumeMount } from 'kubernetes-types/core/v1';
-import { antiAffinity, KUBE_API_ACCESS_MOUNT, KUBE_API_ACCESS_VOLUME } from '../control-plane/controller-deployment';
+import { podAntiAffinity, KUBE_API_ACCESS_MOUNT, KUBE_API_ACCESS_VOLUME } from '../control-plane/controller-deployment';
 import { ResourceValues } from '../control-plane/values';
 import { ILinkerdMesh } from '../mesh/mesh';
 import { renderResources } from '../proxy/proxy-builder';
@@ -206,7 +206,7 @@ export function renderDeployments(ctx: VizContext, mesh: ILinkerdMesh): ApiObjec
     const podSpec: PodSpec = {
       tolerations: spec.tolerations,
       nodeSelector: spec.nodeSelector,
-      affinity: spec.antiAffinity && c.podAntiAffinity ? antiAffinity(component, 'component') : undefined,
+      affinity: spec.antiAffinity && c.podAntiAffinity ? podAntiAffinity('component', component) : undefined,
       automountServiceAccountToken: false,
       containers: [spec.container],
       priorityClassName: c.priorityClassName,

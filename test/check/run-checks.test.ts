@@ -36,6 +36,24 @@ describe('runChecks', () => {
     expect(() => runChecks([], { suppress: ['L5D1O1'] })).toThrow(/checks: suppress: "L5D1O1" is not a check code/);
   });
 
+  test('an object can suppress codes for itself with the check.cdk8s-linkerd.io/suppress annotation', () => {
+    // GIVEN two Servers that select no pod of a namespace with a workload, one marked
+    const server = (name: string, annotations?: Record<string, string>) => ({
+      apiVersion: 'policy.linkerd.io/v1beta3', kind: 'Server', metadata: { name, namespace: 'shop', annotations },
+      spec: { podSelector: { matchLabels: { app: 'nobody' } }, port: 8080 },
+    });
+    const deployment = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } } },
+    };
+    // WHEN
+    const findings = runChecks([deployment, server('marked', { 'check.cdk8s-linkerd.io/suppress': 'L5D302, L5D301' }), server('plain')]);
+    // THEN
+    expect(findings.filter((f) => f.code === 'L5D301').map((f) => f.object)).toEqual(['Server shop/plain']);
+    expect(() => runChecks([server('typo', { 'check.cdk8s-linkerd.io/suppress': 'L5D3O1' })]))
+      .toThrow(/^Server shop\/typo: metadata.annotations\["check.cdk8s-linkerd.io\/suppress"\]: "L5D3O1" is not a check code/);
+  });
+
   test('fails on a bad horizon or date', () => {
     expect(() => runChecks([], { expiryHorizonDays: -1 })).toThrow(/expiryHorizonDays/);
     expect(() => runChecks([], { now: new Date('nope') })).toThrow(/checks: now:/);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Duration, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import {
-  Heartbeat, IssuerCertificate, KeyMaterial, LinkerdConfigError, LinkerdControlPlane, TrustAnchors, WebhookFailurePolicy, WebhookTls,
+  Heartbeat, IssuerCertificate, KeyMaterial, LabelSelectorOperator, LinkerdConfigError, LinkerdControlPlane, TrustAnchors, WebhookFailurePolicy, WebhookTls,
 } from '../../src';
 import { expectValidObjects } from '../support/k8s-schema';
 import { controlPlaneProps, find, OUR_CRDS, podSpec, synthControlPlane } from './fixtures';
@@ -245,6 +245,53 @@ describe('LinkerdControlPlane', () => {
     expect(chart.values.proxy.nativeSidecar).toBe(false);
   });
 
+  test('controller image and group, EndpointSlices, probe networks, API server ports and webhook selectors', () => {
+    // GIVEN / WHEN
+    const { objects, chart } = synthControlPlane({
+      registry: 'registry.example.com/l5d', controllerImage: 'mirror.example.com/linkerd-controller', controllerGid: 1234,
+      enableEndpointSlices: false, policyControllerProbeNetworks: ['10.0.0.0/8'], kubeApiServerPorts: [443, 8443],
+      proxyInjector: { namespaceSelector: { matchLabels: { mesh: 'yes' } } },
+      spValidator: { namespaceSelector: { matchExpressions: [{ key: 'team', operator: LabelSelectorOperator.EXISTS }] } },
+    });
+    // THEN
+    const spec = podSpec(objects, 'linkerd-destination');
+    expect(spec.containers.map((c: any) => c.image)).toEqual(Array(3).fill('mirror.example.com/linkerd-controller:edge-26.8.3'));
+    expect(spec.initContainers[1].image).toBe('registry.example.com/l5d/proxy:edge-26.8.3');
+    expect(spec.containers.map((c: any) => c.securityContext.runAsGroup)).toEqual([1234, 1234, 1234]);
+    expect(spec.containers[0].args).toContain('-enable-endpoint-slices=false');
+    expect(spec.containers[2].args).toContain('--probe-networks=10.0.0.0/8');
+    expect(spec.initContainers[0].args.join(' ')).toContain('--outbound-ports-to-ignore 443,8443');
+    const rules = find(objects, 'ClusterRole', 'linkerd-linkerd-destination').rules;
+    expect(rules.some((r: any) => r.resources.includes('endpointslices'))).toBe(false);
+    expect(find(objects, 'MutatingWebhookConfiguration', 'linkerd-proxy-injector-webhook-config').webhooks[0].namespaceSelector).toEqual({ matchLabels: { mesh: 'yes' } });
+    expect(find(objects, 'ValidatingWebhookConfiguration', 'linkerd-sp-validator-webhook-config').webhooks[0].namespaceSelector)
+      .toEqual({ matchExpressions: [{ key: 'team', operator: 'Exists' }] });
+    expect(chart.values.controllerGID).toBe(1234);
+    expect(chart.values.proxyInjector.namespaceSelector).toEqual({ matchLabels: { mesh: 'yes' } });
+  });
+
+  test('token projection off: proxies read the automounted token and get no token volume', () => {
+    // GIVEN / WHEN
+    const { objects, chart } = synthControlPlane({
+      identity: { trustAnchors: TrustAnchors.generated(), issuer: IssuerCertificate.generated(), serviceAccountTokenProjection: false },
+    });
+    // THEN
+    const spec = podSpec(objects, 'linkerd-destination');
+    const env = Object.fromEntries(spec.initContainers[1].env.map((e: any) => [e.name, e.value]));
+    expect(env.LINKERD2_PROXY_IDENTITY_TOKEN_FILE).toBe('/var/run/secrets/kubernetes.io/serviceaccount/token');
+    expect(spec.volumes.map((v: any) => v.name)).not.toContain('linkerd-identity-token');
+    expect(chart.values.identity.serviceAccountTokenProjection).toBe(false);
+  });
+
+  test('the network validator takes its addresses, log level and timeout', () => {
+    // GIVEN / WHEN
+    const { objects } = synthControlPlane({ cni: true, networkValidator: { connectAddr: '[fd00::9]:20001', listenAddr: '0.0.0.0:4140', logLevel: 'info', timeout: Duration.seconds(30) } });
+    // THEN
+    expect(podSpec(objects, 'linkerd-identity').initContainers[0].args).toEqual([
+      '--log-format', 'plain', '--log-level', 'info', '--connect-addr', '[fd00::9]:20001', '--listen-addr', '0.0.0.0:4140', '--timeout', '30s',
+    ]);
+  });
+
   describe('bad input fails with the construct path and field', () => {
     const cases: Array<[string, any, RegExp]> = [
       ['replicas 0', { controllerReplicas: 0 }, /linkerd-control-plane: controllerReplicas: 0 is not a positive integer/],
@@ -257,6 +304,15 @@ describe('LinkerdControlPlane', () => {
       ['a bad CIDR', { clusterNetworks: ['10.0.0.0/33'] }, /clusterNetworks\[0\]: "10.0.0.0\/33" is not a CIDR/],
       ['a bad quantity', { resources: { destination: { memory: { limit: '1 gig' } } } }, /resources.destination.memory.limit/],
       ['clashing proxy ports', { proxy: { ports: { admin: 4143 } } }, /proxy.ports/],
+      ['a negative controller group', { controllerGid: -1 }, /linkerd-control-plane: controllerGid: -1 is not a non-negative integer/],
+      ['a controller image with a tag', { controllerImage: 'example.com/controller:v1' }, /linkerd-control-plane: controllerImage: "example.com\/controller:v1" has a tag \(":v1"\)/],
+      ['a bad probe network', { policyControllerProbeNetworks: ['everywhere'] }, /policyControllerProbeNetworks\[0\]: "everywhere" is not a CIDR/],
+      ['no API server ports', { kubeApiServerPorts: [] }, /kubeApiServerPorts: the list is empty/],
+      ['an API server port out of range', { kubeApiServerPorts: [70000] }, /kubeApiServerPorts\[0\]: 70000 is not a TCP port/],
+      ['a selector expression without values', { proxyInjector: { namespaceSelector: { matchExpressions: [{ key: 'a', operator: LabelSelectorOperator.IN }] } } },
+        /proxyInjector.namespaceSelector.matchExpressions\[0\].values: In needs values/],
+      ['a host name as connect address', { networkValidator: { connectAddr: 'example.com:20001' } }, /networkValidator.connectAddr: "example.com:20001" is not an ip:port socket address/],
+      ['a zero validator timeout', { networkValidator: { timeout: Duration.seconds(0) } }, /networkValidator.timeout: 0ms is not a positive duration/],
       ['a PEM that is not a certificate', { identity: { trustAnchors: TrustAnchors.fromPem('hello'), issuer: IssuerCertificate.generated() } }, /identity.trustAnchors/],
     ];
     test.each(cases)('fails on %s', (_label, overrides, message) => {

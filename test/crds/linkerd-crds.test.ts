@@ -6,10 +6,12 @@ import Ajv from 'ajv';
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as linkerdIo from '../../imports/linkerd.io';
+import * as multicluster from '../../imports/multicluster.linkerd.io';
 import * as policy from '../../imports/policy.linkerd.io';
 import * as workload from '../../imports/workload.linkerd.io';
 import { crdsForImport } from '../../scripts/write-crds';
-import { CrdManifest, JSONSchemaProps, LinkerdCrds, linkerdCrdManifests, SERVER_CRD, storageVersion } from '../../src/crds';
+import { CrdManifest, JSONSchemaProps, LINK_CRD, LinkerdCrds, linkerdCrdManifests, SERVER_CRD, storageVersion } from '../../src/crds';
+import { renderCrd } from '../../src/crds/render';
 import { LinkerdConfigError } from '../../src/errors';
 
 /** FACTS.md §11: served versions (all served), the storage version, deprecations, shortNames, status subresources. */
@@ -260,14 +262,14 @@ describe('imports/ (cdk8s import of our CRDs)', () => {
     const classes = [
       policy.Server, policy.ServerAuthorization, policy.AuthorizationPolicy, policy.MeshTlsAuthentication,
       policy.NetworkAuthentication, policy.HttpRoute, policy.HttpLocalRateLimitPolicy, policy.EgressNetwork,
-      linkerdIo.ServiceProfile, workload.ExternalWorkload,
+      linkerdIo.ServiceProfile, workload.ExternalWorkload, multicluster.Link,
     ];
 
     // WHEN
     const gvks = classes.map((c) => `${c.GVK.apiVersion} ${c.GVK.kind}`).sort();
 
     // THEN
-    const storage = linkerdCrdManifests().map((c) =>
+    const storage = [...linkerdCrdManifests(), renderCrd(LINK_CRD, {})].map((c) =>
       `${c.spec.group}/${c.spec.versions.find((v) => v.storage)!.name} ${c.spec.names.kind}`);
     expect(gvks).toEqual(storage.sort());
   });
@@ -321,7 +323,7 @@ describe('imports/ (cdk8s import of our CRDs)', () => {
       const committed = join(__dirname, '..', '..', 'imports');
       const generated = join(dir, 'imports');
       const files = readdirSync(generated).sort();
-      expect(files).toEqual(['linkerd.io.ts', 'policy.linkerd.io.ts', 'workload.linkerd.io.ts']);
+      expect(files).toEqual(['linkerd.io.ts', 'multicluster.linkerd.io.ts', 'policy.linkerd.io.ts', 'workload.linkerd.io.ts']);
       for (const file of files) {
         expect(readFileSync(join(generated, file), 'utf8') === readFileSync(join(committed, file), 'utf8')).toBe(true);
       }

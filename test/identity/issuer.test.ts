@@ -1,5 +1,10 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { Duration } from 'cdk8s';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Duration } from 'cdk8s';
+import { LinkerdControlPlane } from '../../src/control-plane/linkerd-control-plane';
+import { runSynth } from '../../src/synth';
 import { LinkerdConfigError } from '../../src/errors';
 import { ExtendedKeyUsage, parseCertificates, verifiesSignedBy } from '../../src/identity/certificate';
 import { CertManagerIssuer } from '../../src/identity/cert-manager-issuer';
@@ -180,7 +185,7 @@ describeWithReference('IssuerCertificate.fromPem with the reference certificates
     expect(bind).toThrow(/^test\/linkerd: identity\.issuer\.certificatePem: issuer certificate CN=identity\.linkerd\.cluster\.local is not signed by any trust anchor/);
   });
 
-  test('fails when the issuer outlives the anchor', () => {
+  test('accepts an issuer that outlives the anchor, as Linkerd does, and synth warns with L5D113', () => {
     // GIVEN
     const pair = nodeKeyPair();
     const certificatePem = oddCertificate({
@@ -188,10 +193,32 @@ describeWithReference('IssuerCertificate.fromPem with the reference certificates
       signer: { key: createPrivateKey(reference('ca.key')), commonName: 'root.linkerd.cluster.local', subjectDer: anchors().certificates[0].subjectNameDer },
       notBefore: new Date('2026-11-27T07:05:59Z'), notAfter: new Date('2037-01-01T00:00:00Z'),
     });
+    const issuer = IssuerCertificate.fromPem({ certificatePem, privateKeyPem: pair.privateKeyPem });
     // WHEN
-    const bind = () => IssuerCertificate.fromPem({ certificatePem, privateKeyPem: pair.privateKeyPem }).bind(scope(), context(anchors()));
+    const bound = issuer.bind(scope(), context(anchors()));
+    const build = () => {
+      const app = new App();
+      new LinkerdControlPlane(app, 'linkerd', {
+        keyMaterial: km, emitGeneratedPrivateKeys: true, identity: { trustAnchors: TrustAnchors.fromPem(reference('ca.crt')), issuer },
+      });
+      return app;
+    };
+    const root = mkdtempSync(join(tmpdir(), 'issuer-synth-'));
+    const stderr: string[] = [];
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => { stderr.push(String(chunk)); return true; });
+    const log = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      runSynth(build, join(root, 'dist'));
+    } finally {
+      write.mockRestore();
+      log.mockRestore();
+      rmSync(root, { recursive: true, force: true });
+    }
+    const warnings = stderr.join('').split('\n').filter((l) => l.startsWith('WARNING'));
     // THEN
-    expect(bind).toThrow(/^test\/linkerd: identity\.issuer\.certificatePem: issuer certificate CN=identity\.linkerd\.cluster\.local is valid until 2037-01-01T00:00:00\.000Z, after CN=root\.linkerd\.cluster\.local/);
+    expect(bound.notAfter!.toISOString()).toEqual('2037-01-01T00:00:00.000Z');
+    expect(process.exitCode ?? 0).toBe(0);
+    expect(warnings).toEqual([expect.stringMatching(/^WARNING L5D113 Secret linkerd\/linkerd-identity-issuer data\.crt\.pem: issuer certificate .* is valid until 2037-01-01T00:00:00\.000Z, after CN=root\.linkerd\.cluster\.local/)]);
   });
 });
 

@@ -16,8 +16,8 @@ export const TRUST_ANCHORS_PEM: string = LinkerdControlPlane.fromInstalled(Testi
 /** A control plane installed elsewhere, with these installed props over the test anchors. */
 export function installedMesh(app: App, props: InstalledControlPlaneProps = {}): ILinkerdMesh {
   return LinkerdControlPlane.fromInstalled(app, 'linkerd', {
-    identity: { trustAnchors: TrustAnchors.fromPem(TRUST_ANCHORS_PEM) },
     ...props,
+    identity: { trustAnchors: TrustAnchors.fromPem(TRUST_ANCHORS_PEM), ...props.identity },
   });
 }
 
@@ -79,7 +79,7 @@ export function meshDeployment(options: MeshWorkloadOptions & { installed?: Inst
   const mesh = installedMesh(app, options.installed);
   const chart = new Chart(app, 'chart');
   const obj = new ApiObject(chart, 'web', options.manifest ?? deploymentManifest());
-  mesh.meshWorkload(obj, { mode: options.mode, proxy: options.proxy });
+  mesh.meshWorkload(obj, { mode: options.mode, proxy: options.proxy, onRefusal: options.onRefusal });
   const objects = Testing.synth(chart);
   expectValidObjects(objects);
   return renderedPod(objects[0]);

@@ -5,10 +5,10 @@ import { ApiObject, Chart, Cron, Include, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { stringify } from 'yaml';
 import {
-  LinkerdConfigError, LinkerdControlPlane, LogFormat, MeshMode, runChecks, Severity, TrustAnchors,
+  InjectRefusal, LinkerdConfigError, LinkerdControlPlane, LogFormat, MeshMode, runChecks, Severity, TrustAnchors,
 } from '../../src';
 import { expectValidObjects } from '../support/k8s-schema';
-import { deploymentManifest, installedMesh, meshDeployment, renderedPod, staticPod } from './fixtures';
+import { deploymentManifest, installedMesh, meshDeployment, RenderedPod, renderedPod, staticPod } from './fixtures';
 
 const names = (containers: any[] | undefined) => (containers ?? []).map((c) => c.name);
 
@@ -170,9 +170,18 @@ describe('static mode', () => {
     expect(meshDeployment({ mode: MeshMode.STATIC, manifest, proxy: { logLevel: 'info' } }).env.LINKERD2_PROXY_LOG).toMatch(/^info,/);
   });
 
-  test('fails without a namespace, which the pod is labelled with', () => {
+  test('a workload without a namespace is injected, its pods labelled with an empty workload-ns, as linkerd inject does', () => {
+    // GIVEN
     const manifest = { ...deploymentManifest(), metadata: { name: 'web' } };
-    expect(() => meshDeployment({ mode: MeshMode.STATIC, manifest })).toThrow(/chart\/web: metadata.namespace: is not set/);
+    // WHEN
+    const pod = meshDeployment({ mode: MeshMode.STATIC, manifest });
+    // THEN
+    expect(names(pod.spec.initContainers)).toEqual(['linkerd-init', 'linkerd-proxy']);
+    expect(pod.template.metadata.labels).toEqual({
+      'app': 'web', 'linkerd.io/control-plane-ns': 'linkerd', 'linkerd.io/proxy-deployment': 'web', 'linkerd.io/workload-ns': '',
+    });
+    expect(pod.object.metadata.namespace).toBeUndefined();
+    expect(pod.env._pod_ns).toBe(JSON.stringify({ fieldRef: { fieldPath: 'metadata.namespace' } }));
   });
 
   test('a bare Pod gets no owner label; a CronJob is injected in its job template', () => {
@@ -203,6 +212,64 @@ describe('static mode', () => {
   test('passes the library\'s checks', () => {
     const pod = staticPod(undefined, { opaquePorts: [3306], logFormat: LogFormat.JSON });
     expect(runChecks([pod.object]).filter((f) => f.severity === Severity.ERROR)).toEqual([]);
+  });
+});
+
+describe('re-injection, as linkerd inject un-injects first', () => {
+  /** The config annotations an injection wrote: what `linkerd uninject` keeps of it. */
+  const configAnnotations = (pod: RenderedPod) => Object.fromEntries(Object.entries(pod.annotations).filter(([k]) => k.startsWith('config.linkerd.io/')));
+  const reinject = (injected: any, options: Parameters<typeof meshDeployment>[0] = {}) => meshDeployment({ mode: MeshMode.STATIC, ...options, manifest: structuredClone(injected) });
+
+  test('re-injecting an injected workload equals injecting the stripped one', () => {
+    // GIVEN an injected workload
+    const injected = staticPod(undefined, { logLevel: 'debug', opaquePorts: [9090] });
+    const stripped = deploymentManifest({ podAnnotations: configAnnotations(injected) });
+    // WHEN it is injected again, with the same settings, none, or in webhook mode
+    const same = reinject(injected.object, { proxy: { logLevel: 'debug', opaquePorts: [9090] } });
+    const none = reinject(injected.object);
+    const webhook = reinject(injected.object, { mode: MeshMode.WEBHOOK });
+    // THEN each equals injecting the stripped workload the same way
+    expect(Object.keys(configAnnotations(injected)).sort()).toEqual(['config.linkerd.io/opaque-ports', 'config.linkerd.io/proxy-log-level']);
+    expect(same.object).toEqual(injected.object);
+    expect(none.object).toEqual(meshDeployment({ mode: MeshMode.STATIC, manifest: stripped }).object);
+    expect(webhook.object).toEqual(meshDeployment({ mode: MeshMode.WEBHOOK, manifest: stripped }).object);
+    expect(names(webhook.spec.initContainers)).toEqual([]);
+    expect(webhook.spec.volumes).toBeUndefined();
+  });
+
+  test('the settings given now replace those the earlier injection recorded', () => {
+    // GIVEN
+    const injected = staticPod(undefined, { logLevel: 'debug', opaquePorts: [9090] });
+    // WHEN
+    const again = reinject(injected.object, { proxy: { logLevel: 'info' } });
+    // THEN
+    const expected = meshDeployment({ mode: MeshMode.STATIC, manifest: deploymentManifest({ podAnnotations: { 'config.linkerd.io/opaque-ports': '9090' } }), proxy: { logLevel: 'info' } });
+    expect(again.object).toEqual(expected.object);
+    expect(again.env.LINKERD2_PROXY_LOG).toMatch(/^info,/);
+  });
+
+  test('a debug sidecar is added to an injected workload by injecting it again', () => {
+    // GIVEN
+    const injected = staticPod();
+    // WHEN
+    const debug = reinject(injected.object, { proxy: { debugSidecar: true } });
+    const twice = reinject(debug.object, { proxy: { debugSidecar: true } });
+    // THEN
+    expect(names(debug.spec.containers)).toEqual(['web', 'linkerd-debug']);
+    expect(names(debug.spec.initContainers)).toEqual(['linkerd-init', 'linkerd-proxy']);
+    expect(debug.object).toEqual(staticPod(undefined, { debugSidecar: true }).object);
+    expect(twice.object).toEqual(debug.object);
+  });
+
+  test('everything an injection added goes: the network validator, classic proxy, debug container, volumes and labels', () => {
+    // GIVEN a workload injected for a CNI mesh, with a classic proxy and a debug container
+    const injected = staticPod({ nativeSidecar: false }, { debugSidecar: true }, { cni: true });
+    expect(names(injected.spec.initContainers)).toEqual(['linkerd-network-validator']);
+    // WHEN it is injected for a mesh without CNI
+    const again = reinject(injected.object);
+    // THEN it is what injecting the bare workload gives
+    expect(again.object).toEqual(meshDeployment({ mode: MeshMode.STATIC, manifest: deploymentManifest({ podAnnotations: configAnnotations(injected) }) }).object);
+    expect(names(again.spec.containers)).toEqual(['web', 'linkerd-debug']);
   });
 });
 
@@ -337,20 +404,52 @@ describe('opting out and existing proxies', () => {
     expect(warnings).toEqual(['chart/web: not meshed: it is annotated linkerd.io/inject: disabled']);
   });
 
-  test.each([
-    ['a linkerd-proxy container', { containers: [{ name: 'web', image: 'web:1' }, { name: 'linkerd-proxy', image: 'cr.l5d.io/linkerd/proxy:edge-26.8.3' }] }],
-    ['a linkerd-init init container', { initContainers: [{ name: 'linkerd-init', image: 'x:1' }] }],
-    ['an istio-proxy', { containers: [{ name: 'web', image: 'web:1' }, { name: 'istio-proxy', image: 'istio:1' }] }],
-    ['host networking', { hostNetwork: true }],
-  ])('a workload with %s is left alone', (_label, podSpec) => {
-    const app = Testing.app();
-    const mesh = installedMesh(app);
-    const chart = new Chart(app, 'chart');
-    const manifest = deploymentManifest({ podSpec });
-    const result = mesh.meshWorkload(new ApiObject(chart, 'web', manifest), { mode: MeshMode.STATIC });
-    expect(Testing.synth(chart)[0]).toEqual(manifest);
-    expect(result.skipReason).toMatch(/already has a proxy|host network/);
-    expect(warnings).toHaveLength(1);
+  describe.each([MeshMode.STATIC, MeshMode.WEBHOOK])('refusals (%s)', (mode) => {
+    const refusals: Array<[string, Record<string, unknown>, RegExp]> = [
+      ['host networking', { hostNetwork: true },
+        /^chart\/web: spec\.template\.spec\.hostNetwork: the pod uses the host network.*\. Fix: run the pod without hostNetwork, or pass onRefusal: InjectRefusal\.SKIP/],
+      ['an istio-proxy', { containers: [{ name: 'web', image: 'web:1' }, { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.20' }] },
+        /^chart\/web: spec\.template\.spec\.containers\[name=istio-proxy\]: the pod already runs a proxy .*\. Fix: remove the other mesh's sidecar, or pass onRefusal: InjectRefusal\.SKIP/],
+      ['an istio-init', { initContainers: [{ name: 'istio-init', image: 'docker.io/istio/proxyv2:1.20' }] },
+        /^chart\/web: spec\.template\.spec\.initContainers\[name=istio-init\]: the pod already runs a proxy/],
+      ['a Linkerd proxy image under another name', { containers: [{ name: 'web', image: 'web:1' }, { name: 'sidecar', image: 'cr.l5d.io/linkerd/proxy:edge-26.8.3' }] },
+        /^chart\/web: spec\.template\.spec\.containers\[name=sidecar\]: the pod already runs a proxy/],
+    ];
+    test.each(refusals)('a workload with %s fails the synth with the path, field and fix', (_label, podSpec, message) => {
+      // GIVEN / WHEN / THEN
+      expect(() => meshDeployment({ mode, manifest: deploymentManifest({ podSpec }) })).toThrow(LinkerdConfigError);
+      expect(() => meshDeployment({ mode, manifest: deploymentManifest({ podSpec }) })).toThrow(message);
+      expect(warnings).toEqual([]);
+    });
+
+    test.each(refusals)('a workload with %s is left alone, with a warning, under InjectRefusal.SKIP', (_label, podSpec) => {
+      // GIVEN
+      const app = Testing.app();
+      const mesh = installedMesh(app);
+      const chart = new Chart(app, 'chart');
+      const manifest = deploymentManifest({ podSpec });
+      // WHEN
+      const result = mesh.meshWorkload(new ApiObject(chart, 'web', manifest), { mode, onRefusal: InjectRefusal.SKIP });
+      // THEN
+      expect(Testing.synth(chart)[0]).toEqual(manifest);
+      expect(result.skipReason).toMatch(/^spec\.template\.spec\.\S+: the pod /);
+      expect(warnings).toEqual([`chart/web: not meshed: ${result.skipReason}`]);
+    });
+
+    test('automountServiceAccountToken: false fails without token projection, and is meshed with it (the default)', () => {
+      // GIVEN
+      const manifest = deploymentManifest({ podSpec: { automountServiceAccountToken: false } });
+      // WHEN / THEN
+      expect(() => meshDeployment({ mode, manifest, installed: { identity: { serviceAccountTokenProjection: false } } }))
+        .toThrow(/^chart\/web: spec\.template\.spec\.automountServiceAccountToken: the pod does not mount its ServiceAccount token.*Fix: remove automountServiceAccountToken: false, turn identity\.serviceAccountTokenProjection on, or pass onRefusal: InjectRefusal\.SKIP/);
+      expect(meshDeployment({ mode, manifest, installed: { identity: { serviceAccountTokenProjection: false } }, onRefusal: InjectRefusal.SKIP }).object).toEqual(manifest);
+      const meshed = meshDeployment({ mode, manifest });
+      expect(mode === MeshMode.STATIC ? names(meshed.spec.initContainers) : meshed.annotations['linkerd.io/inject']).toEqual(mode === MeshMode.STATIC ? ['linkerd-init', 'linkerd-proxy'] : 'enabled');
+    });
+  });
+
+  test('fails on an unknown refusal policy', () => {
+    expect(() => meshDeployment({ onRefusal: 'ignore' as InjectRefusal })).toThrow(/chart\/web: onRefusal: "ignore" is not an InjectRefusal \(fail, skip\)\. Fix: use InjectRefusal\.FAIL, InjectRefusal\.SKIP/);
   });
 
   test('a meshed workload reports no skip reason', () => {

@@ -1,10 +1,13 @@
 import { arr, int64, JSONSchemaProps, obj, str } from '../schema';
 
-/** The fields of `metav1.Condition`, without `observedGeneration`. */
-function conditionFields(): Record<string, JSONSchemaProps> {
+/**
+ * The fields of `metav1.Condition`, without `observedGeneration`. The multicluster Link's own
+ * condition type leaves the message unbounded.
+ */
+export function conditionFields(options: { readonly unboundedMessage?: boolean } = {}): Record<string, JSONSchemaProps> {
   return {
     lastTransitionTime: str({ format: 'date-time' }),
-    message: str({ maxLength: 32768 }),
+    message: str({ maxLength: options.unboundedMessage ? undefined : 32768 }),
     reason: str({ minLength: 1, maxLength: 1024, pattern: '^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$' }),
     status: str({ enum: ['True', 'False', 'Unknown'] }),
     type: str({
