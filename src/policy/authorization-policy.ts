@@ -89,7 +89,8 @@ export class AuthorizationPolicy extends PolicyResource {
     let identities = 0;
     let networks = 0;
     const refs = this.authentications.map((a, i) => {
-      const ns = (x: string | undefined) => (x !== undefined && x !== this.namespace ? x : undefined);
+      // Spelt out even in the policy's own namespace, as Linkerd's charts write them.
+      const ns = (x: string | undefined) => x;
       if (a instanceof MeshTlsAuthentication) {
         identities++;
         return compact({ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: a.name, namespace: ns(a.namespace) });

@@ -33,8 +33,8 @@ describe('AuthorizationPolicy', () => {
     expect(spec('p1')).toEqual({
       targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: 'api' },
       requiredAuthenticationRefs: [
-        { group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'web' },
-        { group: 'policy.linkerd.io', kind: 'NetworkAuthentication', name: 'office' },
+        { group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'web', namespace: 'shop' },
+        { group: 'policy.linkerd.io', kind: 'NetworkAuthentication', name: 'office', namespace: 'shop' },
       ],
     });
     expect(spec('p2')).toEqual({ targetRef: { group: 'policy.linkerd.io', kind: 'HTTPRoute', name: 'api-get' }, requiredAuthenticationRefs: [{ kind: 'ServiceAccount', name: 'admin', namespace: 'ops' }] });

@@ -42,7 +42,7 @@ describe('MeshPolicy', () => {
     expect(find(objects, 'MeshTLSAuthentication', 'api').spec).toEqual({ identityRefs: [{ kind: 'ServiceAccount', name: 'api', namespace: 'demo' }] });
     expect(find(objects, 'AuthorizationPolicy', 'db-postgres-from-api').spec).toEqual({
       targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: 'db-postgres' },
-      requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'api' }],
+      requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'api', namespace: 'demo' }],
     });
     expect(policy.serverNames).toEqual(['demo/db-postgres']);
     expectValidObjects(objects, { crds: policyCrds() });
@@ -150,8 +150,8 @@ describe('MeshPolicy', () => {
     const objects = synthAll(d.app);
     expect(find(objects, 'NetworkAuthentication', 'net-10.20.0.0-16').spec.networks).toEqual([{ cidr: '10.20.0.0/16' }]);
     expect(find(objects, 'AuthorizationPolicy', 'web-8080-from-authenticated-via-192.168.0.0-16').spec.requiredAuthenticationRefs).toEqual([
-      { group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'authenticated-via-192.168.0.0-16' },
-      { group: 'policy.linkerd.io', kind: 'NetworkAuthentication', name: 'authenticated-via-192.168.0.0-16-net' },
+      { group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'authenticated-via-192.168.0.0-16', namespace: 'demo' },
+      { group: 'policy.linkerd.io', kind: 'NetworkAuthentication', name: 'authenticated-via-192.168.0.0-16-net', namespace: 'demo' },
     ]);
     expect(find(objects, 'MeshTLSAuthentication', 'authenticated-via-192.168.0.0-16').spec).toEqual({ identities: ['*'] });
     expectValidObjects(objects, { crds: policyCrds() });
